@@ -1,0 +1,161 @@
+"""Command line: chat, ask, eval, kb.
+
+With no tokens and no configuration everything runs on embedded defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .config import ConfigError, Settings
+
+
+def _load(settings: Settings):
+    from .core import load_core
+    return load_core(settings)
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from .channels.console import ConsoleChannel
+    from .conversation import ConversationState
+    from .dialogue import respond
+
+    core = _load(settings)
+    console = ConsoleChannel(sys.stdout)
+    state = ConversationState()
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("madoguchi — type a message (Ctrl-D to quit)")
+    while True:
+        try:
+            line = input("> " if interactive else "")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        message = console.parse(line, lang_hint=args.lang)
+        if message is None:
+            continue
+        turn = respond(core, message, state)
+        state = turn.state
+        console.show(turn.reply)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .conversation import ConversationState
+    from .dialogue import respond
+    from .messages import IncomingMessage
+
+    core = _load(settings)
+    if not args.jsonl:
+        if not args.text:
+            print("ask: give a text, or --jsonl to read JSON lines from stdin", file=sys.stderr)
+            return 2
+        message = IncomingMessage("cli", "cli", "cli", " ".join(args.text), lang_hint=args.lang)
+        reply = respond(core, message, ConversationState()).reply
+        print(json.dumps(reply.as_dict(), ensure_ascii=False, indent=2) if args.json else reply.text)
+        return 0
+
+    states: dict[str, ConversationState] = {}
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                raise ValueError('expected an object with a string "text"')
+            user = row.get("user")
+            hint = row.get("lang_hint")
+            if hint is not None and not isinstance(hint, str):
+                raise ValueError('"lang_hint" must be a string')
+        except ValueError as exc:
+            print(json.dumps({"error": f"line {number}: {exc}"}, ensure_ascii=False), flush=True)
+            continue
+        key = str(user) if user is not None else f"\0line{number}"
+        chat = key if user is not None else f"line{number}"
+        message = IncomingMessage("cli", chat, chat, row["text"], lang_hint=hint)
+        turn = respond(core, message, states.get(key, ConversationState()))
+        if user is not None:
+            states[key] = turn.state
+        out = turn.reply.as_dict()
+        if user is not None:
+            out["user"] = user
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluation import Gate, read_cases, report, score
+
+    try:
+        cases = read_cases(Path(p) for p in args.paths)
+    except (OSError, ValueError) as exc:
+        print(f"eval: {exc}", file=sys.stderr)
+        return 2
+    core = _load(settings)
+    scores = score(core, cases)
+    print(report(scores, show_errors=args.errors))
+    gate = Gate(args.min_accuracy, args.min_language_accuracy, args.max_out_of_scope, args.min_safety)
+    failures = gate.failures(scores)
+    for failure in failures:
+        print(f"GATE FAILED: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
+    from .content_check import check_content
+
+    problems = check_content(settings)
+    for problem in problems:
+        print(problem)
+    print(f"kb check: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="madoguchi", description="A multilingual help desk for foreign workers in Japan.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    chat = sub.add_parser("chat", help="talk to the bot in the terminal (the console channel)")
+    chat.add_argument("--lang", help="a language hint for the first message, e.g. vi")
+    chat.set_defaults(func=cmd_chat)
+
+    ask = sub.add_parser("ask", help="print the reply to one message, or answer JSON lines from stdin")
+    ask.add_argument("text", nargs="*", help="the message")
+    ask.add_argument("--jsonl", action="store_true", help='read {"text", "user", "lang_hint"} lines from stdin')
+    ask.add_argument("--json", action="store_true", help="print the whole reply as JSON")
+    ask.add_argument("--lang", help="a language hint, e.g. vi")
+    ask.set_defaults(func=cmd_ask)
+
+    ev = sub.add_parser("eval", help="score labelled .jsonl files (or folders of them)")
+    ev.add_argument("paths", nargs="+")
+    ev.add_argument("--errors", action="store_true", help="list every wrong answer")
+    ev.add_argument("--min-accuracy", type=float, default=0.0)
+    ev.add_argument("--min-language-accuracy", type=float, default=0.0)
+    ev.add_argument("--max-out-of-scope", type=float, default=1.0)
+    ev.add_argument("--min-safety", type=float, default=0.0)
+    ev.set_defaults(func=cmd_eval)
+
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_sub.add_parser("check", help="validate knowledge/, intents/ and locales/")
+    check.set_defaults(func=cmd_kb)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return args.func(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per platform. Channels only parse payloads and render replies."""

@@ -1,0 +1,73 @@
+"""One typed Settings object read from the environment and validated at start.
+
+Everything has an embedded default so that `madoguchi chat` runs on a fresh machine with no
+tokens: the console channel and a local SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A malformed environment variable; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_dir: Path = REPO_ROOT
+    database_url: str = "sqlite:///madoguchi.db"
+    port: int = 8000
+    production: bool = False           # no message text in logs above DEBUG
+    log_level: str = "INFO"
+
+    @property
+    def intents_dir(self) -> Path:
+        return self.content_dir / "intents"
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return self.content_dir / "knowledge"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.content_dir / "locales"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        if "MADOGUCHI_CONTENT_DIR" in env:
+            path = Path(env["MADOGUCHI_CONTENT_DIR"])
+            if not (path / "intents").is_dir():
+                raise ConfigError(f"MADOGUCHI_CONTENT_DIR={path}: no intents/ folder there")
+            values["content_dir"] = path
+        if "DATABASE_URL" in env:
+            url = env["DATABASE_URL"]
+            if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+                raise ConfigError(f"DATABASE_URL must start with sqlite:/// or postgresql://, got {url!r}")
+            values["database_url"] = url
+        if "PORT" in env:
+            try:
+                port = int(env["PORT"])
+            except ValueError:
+                raise ConfigError(f"PORT must be a whole number, got {env['PORT']!r}") from None
+            if not 0 < port < 65536:
+                raise ConfigError(f"PORT must be between 1 and 65535, got {port}")
+            values["port"] = port
+        if "MADOGUCHI_ENV" in env:
+            mode = env["MADOGUCHI_ENV"].lower()
+            if mode not in ("production", "development"):
+                raise ConfigError(f"MADOGUCHI_ENV must be production or development, got {mode!r}")
+            values["production"] = mode == "production"
+        if "LOG_LEVEL" in env:
+            level = env["LOG_LEVEL"].upper()
+            if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+                raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+            values["log_level"] = level
+        return cls(**values)

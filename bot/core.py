@@ -1,0 +1,67 @@
+"""Builds the parts of the core from content folders, once, and hands them out together.
+
+The parts are loaded eagerly at start so that a content error stops the process with a clear
+message instead of failing the first user.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from .config import Settings
+from .i18n import Catalogs
+from .knowledge import Fact, load_catalogue, load_knowledge
+from .language.detect import LATIN_LANGS, LanguageDetector
+from .language.normalize import Normalizer, fold
+from .understanding.data import IntentData, load_intent_data
+from .understanding.index import build_index
+from .understanding.lexicon import ConceptLexicon
+from .understanding.match import Matcher, MatchSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Core:
+    normalizer: Normalizer
+    detector: LanguageDetector
+    matcher: Matcher
+    facts: dict[str, Fact]
+    catalogue: dict[str, str]          # intent id -> kind
+    catalogs: Catalogs
+
+
+def _detector(data: IntentData, normalizer: Normalizer) -> LanguageDetector:
+    training: dict[str, list[str]] = {}
+    for lang in LATIN_LANGS:
+        lang_data = data.languages.get(lang)
+        if lang_data is None:
+            continue
+        texts = [e for examples in lang_data.intents.values() for e in examples]
+        texts += lang_data.out_of_scope
+        texts += [f for forms in lang_data.concepts.values() for f in forms]
+        training[lang] = texts
+    neutral = {fold(f): {c.id} for c in data.concepts.values() if c.kind != "language" for f in c.forms}
+    # the detector strips with accents kept, so neutral forms are matched case-folded only
+    neutral.update({f.casefold(): {c.id} for c in data.concepts.values() if c.kind != "language" for f in c.forms})
+    return LanguageDetector(normalizer, training, ConceptLexicon(neutral))
+
+
+def load_core(settings: Settings, match_settings: MatchSettings | None = None) -> Core:
+    started = time.perf_counter()
+    normalizer = Normalizer()
+    data = load_intent_data(settings.intents_dir)
+    index = build_index(data, normalizer)
+    core = Core(
+        normalizer=normalizer,
+        detector=_detector(data, normalizer),
+        matcher=Matcher(index, match_settings),
+        facts=load_knowledge(settings.knowledge_dir),
+        catalogue=load_catalogue(settings.knowledge_dir / "catalogue.yaml"),
+        catalogs=Catalogs(settings.locales_dir, normalizer.to_simplified),
+    )
+    log.info("core loaded", extra={"examples": len(index.examples), "concept_forms": len(index.lexicon),
+                                   "facts": len(core.facts), "seconds": round(time.perf_counter() - started, 2)})
+    return core

@@ -1,0 +1,1 @@
+"""From a normalised message to one catalogue intent with a calibrated confidence."""

@@ -1,0 +1,72 @@
+"""Finds concept forms in a normalised message.
+
+Concepts are what lets a message count the same in every language: 特定技能, tokutei ginou,
+SSW and kỹ năng đặc định all become the token `ssw`. Latin-script forms match whole words;
+Thai, Burmese, Chinese and Korean forms match anywhere, because those languages do not put
+spaces (or put particles) where English would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..language.scripts import script_of
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    concepts: frozenset[str]
+
+
+def _bounded(ch: str) -> bool:
+    """Latin letters and digits need word boundaries; other scripts match anywhere."""
+    return ch.isdigit() or script_of(ch) == "latin"
+
+
+class ConceptLexicon:
+    def __init__(self, forms: dict[str, set[str]]) -> None:
+        """`forms` maps an already normalised surface form to its concept ids."""
+        self._forms = {f: frozenset(c) for f, c in forms.items() if f}
+        self._lengths = sorted({len(f) for f in self._forms}, reverse=True)
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def spans(self, text: str) -> list[Span]:
+        """Greedy longest-first matches, non-overlapping, left to right."""
+        found: list[Span] = []
+        i, n = 0, len(text)
+        while i < n:
+            if i > 0 and _bounded(text[i]) and _bounded(text[i - 1]):
+                i += 1
+                continue
+            for length in self._lengths:
+                end = i + length
+                if end > n:
+                    continue
+                concepts = self._forms.get(text[i:end])
+                if concepts is None:
+                    continue
+                last = text[end - 1]
+                if _bounded(last) and end < n and _bounded(text[end]):
+                    continue
+                found.append(Span(i, end, concepts))
+                i = end
+                break
+            else:
+                i += 1
+        return found
+
+    def concepts(self, text: str) -> set[str]:
+        return {c for span in self.spans(text) for c in span.concepts}
+
+    def strip(self, text: str) -> str:
+        """The text with every matched form removed (used to ignore Japanese terms)."""
+        out, last = [], 0
+        for span in self.spans(text):
+            out.append(text[last:span.start])
+            last = span.end
+        out.append(text[last:])
+        return " ".join("".join(out).split())
