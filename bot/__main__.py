@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
+import os
 import sys
 from pathlib import Path
 
 from .config import ConfigError, Settings
+from .logs import setup_logging
 
 
 def _load(settings: Settings):
@@ -121,14 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="talk to the bot in the terminal (the console channel)")
     chat.add_argument("--lang", help="a language hint for the first message, e.g. vi")
-    chat.set_defaults(func=cmd_chat)
+    chat.set_defaults(log_level="WARNING", func=cmd_chat)
 
     ask = sub.add_parser("ask", help="print the reply to one message, or answer JSON lines from stdin")
     ask.add_argument("text", nargs="*", help="the message")
     ask.add_argument("--jsonl", action="store_true", help='read {"text", "user", "lang_hint"} lines from stdin')
     ask.add_argument("--json", action="store_true", help="print the whole reply as JSON")
     ask.add_argument("--lang", help="a language hint, e.g. vi")
-    ask.set_defaults(func=cmd_ask)
+    ask.set_defaults(log_level="WARNING", func=cmd_ask)
 
     ev = sub.add_parser("eval", help="score labelled .jsonl files (or folders of them)")
     ev.add_argument("paths", nargs="+")
@@ -137,12 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--min-language-accuracy", type=float, default=0.0)
     ev.add_argument("--max-out-of-scope", type=float, default=1.0)
     ev.add_argument("--min-safety", type=float, default=0.0)
-    ev.set_defaults(func=cmd_eval)
+    ev.set_defaults(log_level="WARNING", func=cmd_eval)
 
     kb = sub.add_parser("kb", help="knowledge base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", help="validate knowledge/, intents/ and locales/")
-    check.set_defaults(func=cmd_kb)
+    check.set_defaults(log_level="WARNING", func=cmd_kb)
     return parser
 
 
@@ -153,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # the terminal commands show their own output; start-up INFO lines would only clutter it
+    level = settings.log_level if "LOG_LEVEL" in os.environ else getattr(args, "log_level", settings.log_level)
+    setup_logging(level, settings.production)
     return args.func(args, settings)
 
 

@@ -57,6 +57,7 @@ class Catalogs:
     def __init__(self, locales_dir: Path, simplify: Callable[[str], str]) -> None:
         self._simplify = simplify
         self._translations: dict[str, Translations] = {}
+        self._warned: set[tuple[str, str]] = set()
         for lang in SUPPORTED:
             tr = load_translations(locales_dir, lang)
             if tr is not None:
@@ -77,7 +78,9 @@ class Catalogs:
             tr = self._translations.get(candidate)
             if tr is not None and (value := tr.gettext(key)) != key:
                 break
-            log.warning("ui string missing", extra={"key": key, "lang": candidate})
+            if (key, candidate) not in self._warned:
+                self._warned.add((key, candidate))
+                log.warning("ui string missing", extra={"key": key, "lang": candidate})
         if params:
             value = value.format(**params)
         return self._simplify(value) if lang == "zh-Hans" else value

@@ -33,6 +33,7 @@ class Example:
 @dataclass
 class LanguageIndex:
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
+    concept_postings: dict[str, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
     centroids: dict[str, Vector] = field(default_factory=dict)
     example_ids: list[int] = field(default_factory=list)
 
@@ -95,11 +96,15 @@ def build_index(data: IntentData, normalizer: Normalizer) -> IntentIndex:
             for gram, w in examples[idx].ngrams.items():
                 if df[gram] <= limit:
                     li.postings[gram].append((idx, w))
+        for idx in ids:
+            for concept, w in examples[idx].concepts.items():
+                li.concept_postings[concept].append((idx, w))
         per_intent: dict[str, list[Vector]] = defaultdict(list)
         for idx in ids:
             per_intent[examples[idx].intent].append(examples[idx].ngrams)
         li.centroids = {i: centroid(v) for i, v in per_intent.items()}
         li.postings = dict(li.postings)
+        li.concept_postings = dict(li.concept_postings)
         languages[lang] = li
 
     per_intent_c: dict[str, list[Vector]] = defaultdict(list)

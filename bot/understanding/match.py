@@ -57,18 +57,17 @@ class Matcher:
         msg_ng = idx.ngram_vector(folded)
         msg_c = idx.concept_vector(concepts) if concepts else {}
 
-        ng_dot: dict[int, float] = defaultdict(float)
+        sims: dict[int, float] = defaultdict(float)
         for gram, w in msg_ng.items():
             for ex_id, ew in li.postings.get(gram, ()):
-                ng_dot[ex_id] += w * ew
+                sims[ex_id] += (1 - beta) * w * ew
+        for concept, w in msg_c.items():
+            for ex_id, ew in li.concept_postings.get(concept, ()):
+                sims[ex_id] += beta * w * ew
         best: dict[str, list[float]] = defaultdict(list)
-        candidates = set(ng_dot)
-        if msg_c:
-            candidates.update(li.example_ids)  # concept overlap may matter where n-grams do not
-        for ex_id in candidates:
-            ex = idx.examples[ex_id]
-            sim = (1 - beta) * ng_dot.get(ex_id, 0.0) + (beta * dot(msg_c, ex.concepts) if msg_c else 0.0)
-            best[ex.intent].append(sim)
+        examples = idx.examples
+        for ex_id, sim in sims.items():
+            best[examples[ex_id].intent].append(sim)
 
         knn = self.settings.knn_weight
         result: dict[str, float] = {}
