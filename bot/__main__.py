@@ -1,4 +1,4 @@
-"""Command line: chat, ask, eval, kb.
+"""Command line: chat, ask, eval, serve, kb.
 
 With no tokens and no configuration everything runs on embedded defaults.
 """
@@ -116,6 +116,16 @@ def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if problems else 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from .web.app import create_app
+
+    app = create_app(_load(settings))
+    uvicorn.run(app, host=args.host, port=settings.port, log_config=None, access_log=not settings.production)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="madoguchi", description="A multilingual help desk for foreign workers in Japan.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -139,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--max-out-of-scope", type=float, default=1.0)
     ev.add_argument("--min-safety", type=float, default=0.0)
     ev.set_defaults(log_level="WARNING", func=cmd_eval)
+
+    serve = sub.add_parser("serve", help="run the web server on $PORT (default 8000)")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.set_defaults(func=cmd_serve)
 
     kb = sub.add_parser("kb", help="knowledge base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
