@@ -16,8 +16,10 @@ _MIN_CONFIDENCE_TO_SWITCH = 0.8
 
 def choose_language(detection: Detection, current: str | None, hint: str | None, chosen: bool = False) -> str:
     if current is None:
-        if detection.letters == 0 or (detection.confidence < 0.5 and hint):
+        if detection.confidence == 0.0:
             return hint or DEFAULT_LANG
+        if hint and (detection.confidence < 0.5 or (detection.letters == 0 and detection.confidence < 1.0)):
+            return hint
         return detection.lang
     if detection.lang == current:
         return current

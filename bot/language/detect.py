@@ -92,6 +92,13 @@ class LanguageDetector:
         self._model = LatinModel(training)
         self._neutral = neutral_terms
 
+    def _chinese(self, text: str, hint: str | None, letters: int, confidence: float) -> Detection:
+        """Simplified or Traditional, judged on the whole text: kanji terms like 技能实习 count too."""
+        simp, trad = self._normalizer.simplified_evidence(text)
+        if simp != trad:
+            return Detection("zh-Hans" if simp > trad else "zh-Hant", confidence, letters)
+        return Detection("zh-Hans" if hint == "zh-Hans" else "zh-Hant", min(confidence, 0.6), letters)
+
     def detect(self, text: str, hint: str | None = None) -> Detection:
         text = self._normalizer.fix_zawgyi(text)
         prepared = _prep(text)
@@ -102,13 +109,12 @@ class LanguageDetector:
                 return Detection(lang, 1.0, counts[script])
         latin, han = counts["latin"], counts["han"]
         if han and han * 2 >= latin:
-            simp, trad = self._normalizer.simplified_evidence(content)
-            if simp > trad:
-                return Detection("zh-Hans", 1.0, han)
-            if trad > simp:
-                return Detection("zh-Hant", 1.0, han)
-            return Detection("zh-Hans" if hint == "zh-Hans" else "zh-Hant", 0.6, han)
+            return self._chinese(prepared, hint, han, 1.0)
         if latin == 0:
+            all_han = script_counts(prepared)["han"]
+            if all_han and not script_counts(prepared)["kana"]:
+                # only Japanese terms in kanji ("永住？"): most likely a Chinese reader, weakly
+                return self._chinese(prepared, hint, 0, 0.5)
             return Detection(hint or "en", 0.0, 0)
         if any(c in _VI_LETTERS for c in content):
             return Detection("vi", 1.0, latin)

@@ -15,6 +15,7 @@ from .features import Vector, dot
 from .index import OUT_OF_SCOPE, IntentIndex
 
 SAFETY_ORDER = ("help.emergency", "help.abuse", "handoff.request")
+URGENT = SAFETY_ORDER[:2]
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class MatchSettings:
     threshold: float = 0.22          # below this top score the bot does not guess
     margin: float = 0.0              # top must beat the runner-up by this much
     temperature: float = 0.04        # softmax temperature turning scores into confidence
+    safety_threshold: float = 0.12   # abuse and emergencies: a missed one costs more than a false alarm
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Matcher:
         top_intent, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         oos = scores.get(OUT_OF_SCOPE, 0.0)
+        if top_intent in URGENT and top >= self.settings.safety_threshold:
+            return Match(top_intent, confidence, tuple(ranked[:5]), concepts, "model")
         if oos >= top:
             return Match(OUT_OF_SCOPE, confidence, tuple(ranked[:5]), concepts, "out_of_scope")
         if top < self.settings.threshold or top - runner_up < self.settings.margin:

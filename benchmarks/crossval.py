@@ -1,0 +1,86 @@
+"""Held-out accuracy of the matcher on intents/ itself, for choosing MatchSettings.
+
+Tuning on the public dev set would fit the yardstick; instead every fifth example phrasing
+(chosen by a stable hash) is held out, the index is built from the rest, and each candidate
+setting is scored on the held-out part. Prints one line per setting.
+
+    python benchmarks/crossval.py [--fold K] [--grid]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import logging
+import zlib
+from dataclasses import replace
+
+from bot.config import Settings
+from bot.language.normalize import Normalizer
+from bot.understanding.data import IntentData, LanguageData, load_intent_data
+from bot.understanding.index import OUT_OF_SCOPE, build_index
+from bot.understanding.match import Matcher, MatchSettings
+
+FOLDS = 5
+
+
+def held_out(text: str, fold: int) -> bool:
+    return zlib.crc32(text.encode()) % FOLDS == fold
+
+
+def split(data: IntentData, fold: int) -> tuple[IntentData, list[tuple[str, str, str]]]:
+    train: dict[str, LanguageData] = {}
+    test: list[tuple[str, str, str]] = []
+    for lang, d in data.languages.items():
+        kept = LanguageData(lang, d.concepts)
+        for intent, examples in d.intents.items():
+            kept.intents[intent] = [e for e in examples if not held_out(e, fold)]
+            test += [(lang, intent, e) for e in examples if held_out(e, fold)]
+        kept.out_of_scope = [e for e in d.out_of_scope if not held_out(e, fold)]
+        test += [(lang, OUT_OF_SCOPE, e) for e in d.out_of_scope if held_out(e, fold)]
+        train[lang] = kept
+    return IntentData(data.concepts, train), test
+
+
+def evaluate(matcher: Matcher, test: list[tuple[str, str, str]]) -> str:
+    right = oos_total = oos_answered = safety_total = safety_hit = 0
+    per_lang: dict[str, list[int]] = {}
+    for lang, intent, text in test:
+        got = matcher.match(text, lang).intent
+        ok = got == intent
+        right += ok
+        per_lang.setdefault(lang, [0, 0])
+        per_lang[lang][0] += ok
+        per_lang[lang][1] += 1
+        if intent == OUT_OF_SCOPE:
+            oos_total += 1
+            oos_answered += got != OUT_OF_SCOPE
+        if intent in ("help.abuse", "help.emergency"):
+            safety_total += 1
+            safety_hit += got == intent
+    langs = " ".join(f"{l}={r / t:.0%}" for l, (r, t) in sorted(per_lang.items()))
+    return (f"acc {right / len(test):.1%}  oos-answered {oos_answered / max(1, oos_total):.1%}  "
+            f"safety {safety_hit / max(1, safety_total):.1%}  [{langs}]")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fold", type=int, default=0)
+    parser.add_argument("--grid", action="store_true", help="try a grid of settings")
+    args = parser.parse_args()
+    logging.disable(logging.CRITICAL)
+
+    data = load_intent_data(Settings().intents_dir)
+    train, test = split(data, args.fold)
+    index = build_index(train, Normalizer())
+    base = MatchSettings()
+    print(f"held out {len(test)} examples (fold {args.fold})")
+    print(f"default  {evaluate(Matcher(index, base), test)}")
+    if args.grid:
+        for beta, knn, threshold in itertools.product((0.2, 0.4, 0.6), (0.3, 0.5, 0.7), (0.15, 0.22, 0.3)):
+            settings = replace(base, concept_weight=beta, knn_weight=knn, threshold=threshold)
+            print(f"beta={beta} knn={knn} thr={threshold}  {evaluate(Matcher(index, settings), test)}")
+
+
+if __name__ == "__main__":
+    main()
