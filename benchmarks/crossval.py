@@ -18,7 +18,7 @@ from dataclasses import replace
 from bot.config import Settings
 from bot.language.normalize import Normalizer
 from bot.understanding.data import IntentData, LanguageData, load_intent_data
-from bot.understanding.index import OUT_OF_SCOPE, build_index
+from bot.understanding.model import OUT_OF_SCOPE, train_model
 from bot.understanding.match import Matcher, MatchSettings
 
 FOLDS = 5
@@ -43,10 +43,10 @@ def split(data: IntentData, fold: int) -> tuple[IntentData, list[tuple[str, str,
 
 
 def evaluate(matcher: Matcher, test: list[tuple[str, str, str]]) -> str:
-    right = oos_total = oos_answered = safety_total = safety_hit = 0
+    right = oos_total = oos_answered = safety_total = safety_hit = false_urgent = 0
     per_lang: dict[str, list[int]] = {}
     for lang, intent, text in test:
-        got = matcher.match(text, lang).intent
+        got = matcher.match(text).intent
         ok = got == intent
         right += ok
         per_lang.setdefault(lang, [0, 0])
@@ -58,9 +58,11 @@ def evaluate(matcher: Matcher, test: list[tuple[str, str, str]]) -> str:
         if intent in ("help.abuse", "help.emergency"):
             safety_total += 1
             safety_hit += got == intent
+        elif got in ("help.abuse", "help.emergency"):
+            false_urgent += 1
     langs = " ".join(f"{l}={r / t:.0%}" for l, (r, t) in sorted(per_lang.items()))
     return (f"acc {right / len(test):.1%}  oos-answered {oos_answered / max(1, oos_total):.1%}  "
-            f"safety {safety_hit / max(1, safety_total):.1%}  [{langs}]")
+            f"safety {safety_hit / max(1, safety_total):.1%}  false-urgent {false_urgent}  [{langs}]")
 
 
 def main() -> None:
@@ -72,14 +74,14 @@ def main() -> None:
 
     data = load_intent_data(Settings().intents_dir)
     train, test = split(data, args.fold)
-    index = build_index(train, Normalizer())
+    model = train_model(train, Normalizer())
     base = MatchSettings()
     print(f"held out {len(test)} examples (fold {args.fold})")
-    print(f"default  {evaluate(Matcher(index, base), test)}")
+    print(f"default  {evaluate(Matcher(model, base), test)}")
     if args.grid:
-        for beta, knn, threshold in itertools.product((0.2, 0.4, 0.6), (0.3, 0.5, 0.7), (0.15, 0.22, 0.3)):
-            settings = replace(base, concept_weight=beta, knn_weight=knn, threshold=threshold)
-            print(f"beta={beta} knn={knn} thr={threshold}  {evaluate(Matcher(index, settings), test)}")
+        for threshold, safety, oos in itertools.product((0.15, 0.2, 0.3), (0.15, 0.25, 0.35), (0.0, 0.1, 0.2)):
+            settings = replace(base, threshold=threshold, safety_threshold=safety, out_of_scope_margin=oos)
+            print(f"thr={threshold} safety={safety} oos={oos}  {evaluate(Matcher(model, settings), test)}")
 
 
 if __name__ == "__main__":

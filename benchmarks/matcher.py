@@ -48,8 +48,8 @@ def main() -> None:
     for _ in range(args.rounds):
         for text in texts:
             t = time.perf_counter()
-            lang = core.detector.detect(text).lang
-            core.matcher.match(text, lang)
+            core.detector.detect(text)
+            core.matcher.match(text)
             match_ms.append((time.perf_counter() - t) * 1000)
             message = IncomingMessage("bench", "u", "u", text)
             t = time.perf_counter()
@@ -57,8 +57,9 @@ def main() -> None:
             turn_ms.append((time.perf_counter() - t) * 1000)
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"messages: {len(texts)} x {args.rounds} rounds; index: {len(core.matcher.index.examples)} examples, "
-          f"{len(core.matcher.index.lexicon)} concept forms; start-up {load_s:.2f} s")
+    model = core.matcher.model
+    print(f"messages: {len(texts)} x {args.rounds} rounds; model: {model.examples} examples, "
+          f"{len(model.lexicon)} concept forms; start-up {load_s:.2f} s")
     print(f"detect+match  median {statistics.median(match_ms):.2f} ms  p99 {percentile(match_ms, 0.99):.2f} ms  "
           f"max {max(match_ms):.2f} ms")
     print(f"whole reply   median {statistics.median(turn_ms):.2f} ms  p99 {percentile(turn_ms, 0.99):.2f} ms  "

@@ -16,9 +16,9 @@ from .knowledge import Fact, load_catalogue, load_knowledge
 from .language.detect import LATIN_LANGS, LanguageDetector
 from .language.normalize import Normalizer, fold
 from .understanding.data import IntentData, load_intent_data
-from .understanding.index import build_index
 from .understanding.lexicon import ConceptLexicon
 from .understanding.match import Matcher, MatchSettings
+from .understanding.model import train_model
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +53,15 @@ def load_core(settings: Settings, match_settings: MatchSettings | None = None) -
     started = time.perf_counter()
     normalizer = Normalizer()
     data = load_intent_data(settings.intents_dir)
-    index = build_index(data, normalizer)
+    model = train_model(data, normalizer)
     core = Core(
         normalizer=normalizer,
         detector=_detector(data, normalizer),
-        matcher=Matcher(index, match_settings),
+        matcher=Matcher(model, match_settings),
         facts=load_knowledge(settings.knowledge_dir),
         catalogue=load_catalogue(settings.knowledge_dir / "catalogue.yaml"),
         catalogs=Catalogs(settings.locales_dir, normalizer.to_simplified),
     )
-    log.info("core loaded", extra={"examples": len(index.examples), "concept_forms": len(index.lexicon),
+    log.info("core loaded", extra={"examples": model.examples, "concept_forms": len(model.lexicon),
                                    "facts": len(core.facts), "seconds": round(time.perf_counter() - started, 2)})
     return core

@@ -15,7 +15,7 @@ from .core import Core
 from .language import SUPPORTED
 from .language.choose import choose_language
 from .messages import Choice, IncomingMessage, Reply
-from .understanding.index import OUT_OF_SCOPE
+from .understanding.model import OUT_OF_SCOPE
 from .understanding.match import Match
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def respond(core: Core, message: IncomingMessage, state: ConversationState) -> T
         if turn is not None:
             return turn
 
-    match = core.matcher.match(message.text, lang) if message.text else None
+    match = core.matcher.match(message.text) if message.text else None
     if state.mode is Mode.CLAIMED:
         intent = match.intent if match else OUT_OF_SCOPE
         urgent = state.urgent or intent in URGENT_INTENTS

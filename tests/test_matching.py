@@ -5,45 +5,67 @@ from dataclasses import replace
 import pytest
 
 from bot.core import Core
-from bot.understanding.match import Matcher, MatchSettings
+from bot.understanding.match import Matcher
 
 
 def test_threshold_turns_a_guess_into_not_sure(core: Core) -> None:
     text = "how many years can I stay with tokutei ginou 1?"
-    assert core.matcher.match(text, "en").intent == "ssw.stay_period"
-    strict = Matcher(core.matcher.index, replace(core.matcher.settings, threshold=0.99))
-    unsure = strict.match(text, "en")
+    assert core.matcher.match(text).intent == "ssw.stay_period"
+    strict = Matcher(core.matcher.model, replace(core.matcher.settings, threshold=0.999))
+    unsure = strict.match(text)
     assert unsure.intent == "fallback"
     assert unsure.reason == "unsure"
     assert unsure.ranked[0][0] == "ssw.stay_period"     # the closest topics are still offered
 
 
-def test_margin_rejects_a_tie(core: Core) -> None:
-    text = "how many years can I stay with tokutei ginou 1?"
-    wide = Matcher(core.matcher.index, MatchSettings(margin=0.99))
-    assert wide.match(text, "en").intent == "fallback"
+def test_out_of_scope_margin_favours_answering(core: Core) -> None:
+    text = "what is the weather in tokyo"
+    assert core.matcher.match(text).reason == "out_of_scope"
+    lenient = Matcher(core.matcher.model, replace(core.matcher.settings, out_of_scope_margin=1.0, threshold=0.0))
+    assert lenient.match(text).intent != "fallback"
 
 
 def test_gibberish_is_not_matched(core: Core) -> None:
-    match = core.matcher.match("qwzx vbnm plokij", "en")
-    assert match.intent == "fallback"
+    assert core.matcher.match("qwzx vbnm plokij").intent == "fallback"
 
 
 def test_confidence_is_a_probability_and_orders_sure_above_unsure(core: Core) -> None:
-    clear = core.matcher.match("can my wife and kids come to japan if i have tokutei ginou 2", "en")
-    vague = core.matcher.match("what about the thing", "en")
+    clear = core.matcher.match("can my wife and kids come to japan if i have tokutei ginou 2")
+    vague = core.matcher.match("what about the thing")
     assert 0.0 <= vague.confidence <= 1.0 and 0.0 <= clear.confidence <= 1.0
     assert clear.intent == "ssw.family"
-    assert clear.confidence > vague.confidence
+    ranked = [p for _, p in clear.ranked]
+    assert ranked == sorted(ranked, reverse=True) and sum(ranked) <= 1.0 + 1e-6
+    assert clear.confidence > max(p for _, p in vague.ranked)
 
 
-@pytest.mark.parametrize("text, lang, intent", [
-    ("my boss hits me every day and keeps my passport", "en", "help.abuse"),
-    ("there was an accident at the factory, my friend is bleeding, please help", "en", "help.emergency"),
-    ("i want to talk to a real person", "en", "handoff.request"),
+def test_a_long_greeting_with_a_question_answers_the_question(core: Core) -> None:
+    text = "hello good morning! i have tokutei ginou 1 and want to know how many years i can stay in japan"
+    assert core.matcher.match(text).intent == "ssw.stay_period"
+    assert core.matcher.match("hello good morning!").intent == "greeting"
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("my boss hits me every day", "help.abuse"),
+    ("there was an accident at the factory, my friend is bleeding", "help.emergency"),
+    ("i want to talk to a real person", "handoff.request"),
 ])
-def test_safety_is_recognised(core: Core, text: str, lang: str, intent: str) -> None:
-    assert core.matcher.match(text, lang).intent == intent
+def test_safety_is_recognised(core: Core, text: str, intent: str) -> None:
+    assert core.matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "the company keeps my passport and will not give it back",
+    "my salary was not paid for two months",
+])
+def test_safety_cues_route_in_combination_only(core: Core, text: str) -> None:
+    match = core.matcher.match(text)
+    assert match.intent == "help.abuse" and match.reason == "safety"
+
+
+@pytest.mark.parametrize("text", ["how much salary does an SSW worker get", "do I need my passport to apply"])
+def test_a_single_safety_cue_does_not_route(core: Core, text: str) -> None:
+    assert core.matcher.match(text).reason != "safety"
 
 
 def test_safety_is_recognised_inside_a_long_message(core: Core) -> None:
@@ -51,14 +73,13 @@ def test_safety_is_recognised_inside_a_long_message(core: Core) -> None:
             "I want to ask about changing to tokutei ginou next year and about the tests. "
             "Also the company has not paid my salary for three months and they took my passport. "
             "What should I do about the visa?")
-    match = core.matcher.match(text, "en")
+    match = core.matcher.match(text)
     assert match.intent == "help.abuse"
     assert match.reason == "safety"
 
 
 def test_japanese_terms_count_as_concepts_in_every_language(core: Core) -> None:
+    model = core.matcher.model
     for text in ("特定技能", "tokutei ginou", "SSW", "ｔｏｋｕｔｅｉ ｇｉｎｏｕ"):
-        _, concepts = core.matcher.analyse(text)
-        assert "ssw" in concepts, text
-    _, concepts = core.matcher.analyse("育成就労 ikusei shuro")
-    assert "ikusei" in concepts
+        assert "ssw" in model.analyse(text).concepts, text
+    assert "ikusei" in model.analyse("育成就労 ikusei shuro").concepts

@@ -20,8 +20,8 @@ from .scripts import script_counts
 LATIN_LANGS = ("en", "vi", "id", "es", "pt")
 _SCRIPT_LANG = {"hangul": "ko", "thai": "th", "myanmar": "my"}
 _NGRAMS = (1, 2, 3, 4)
-# letters only Vietnamese uses (with or without tone marks), and a few strong signals of others
-_VI_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+# letters only Vietnamese uses (â ê ô are Portuguese too), and a few strong signals of others
+_VI_LETTERS = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 _MARKERS = {"es": set("ñ¿¡"), "pt": set("ãõç")}
 
 

@@ -34,6 +34,7 @@ class LanguageData:
 class IntentData:
     concepts: dict[str, Concept]
     languages: dict[str, LanguageData]
+    safety_rules: dict[str, list[frozenset[str]]] = field(default_factory=dict)
 
     def all_forms(self) -> dict[str, set[str]]:
         """Every surface form (as written) -> the concept ids it stands for."""
@@ -69,6 +70,19 @@ def load_concepts(path: Path) -> dict[str, Concept]:
     return concepts
 
 
+def load_safety_rules(path: Path, concepts: dict[str, Concept]) -> dict[str, list[frozenset[str]]]:
+    if not path.exists():
+        return {}
+    rules: dict[str, list[frozenset[str]]] = {}
+    for intent, combos in _read_yaml(path).items():
+        for combo in combos or ():
+            unknown = [c for c in combo if c not in concepts]
+            if unknown or len(combo) < 2:
+                raise ContentError(f"{path}: {intent}: a rule needs two or more known concepts, got {combo}")
+            rules.setdefault(str(intent), []).append(frozenset(combo))
+    return rules
+
+
 def language_file(intents_dir: Path, lang: str) -> Path:
     return intents_dir / f"{lang}.yaml"
 
@@ -90,4 +104,5 @@ def load_intent_data(intents_dir: Path) -> IntentData:
             data.intents[intent] = [str(e) for e in examples or () if str(e).strip()]
         data.out_of_scope = [str(e) for e in raw.get("out_of_scope") or () if str(e).strip()]
         languages[lang] = data
-    return IntentData(concepts, languages)
+    rules = load_safety_rules(intents_dir / "safety_rules.yaml", concepts)
+    return IntentData(concepts, languages, rules)
