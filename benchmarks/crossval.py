@@ -18,7 +18,7 @@ from dataclasses import replace
 from bot.config import Settings
 from bot.language.normalize import Normalizer
 from bot.understanding.data import IntentData, LanguageData, load_intent_data
-from bot.understanding.model import OUT_OF_SCOPE, train_model
+from bot.understanding.model import OUT_OF_SCOPE, build_model
 from bot.understanding.match import Matcher, MatchSettings
 
 FOLDS = 5
@@ -74,7 +74,7 @@ def main() -> None:
 
     data = load_intent_data(Settings().intents_dir)
     train, test = split(data, args.fold)
-    model = train_model(train, Normalizer())
+    model = build_model(train, Normalizer())
     base = MatchSettings()
     print(f"held out {len(test)} examples (fold {args.fold})")
     print(f"default  {evaluate(Matcher(model, base), test)}")

@@ -25,6 +25,7 @@ class Settings:
     port: int = 8000
     production: bool = False           # no message text in logs above DEBUG
     log_level: str = "INFO"
+    cache_dir: Path | None = REPO_ROOT / ".cache"   # the trained model per content version; None: no cache
 
     @property
     def intents_dir(self) -> Path:
@@ -65,6 +66,8 @@ class Settings:
             if mode not in ("production", "development"):
                 raise ConfigError(f"MADOGUCHI_ENV must be production or development, got {mode!r}")
             values["production"] = mode == "production"
+        if "MADOGUCHI_CACHE_DIR" in env:
+            values["cache_dir"] = Path(env["MADOGUCHI_CACHE_DIR"]) if env["MADOGUCHI_CACHE_DIR"] else None
         if "LOG_LEVEL" in env:
             level = env["LOG_LEVEL"].upper()
             if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):

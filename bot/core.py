@@ -18,7 +18,7 @@ from .language.normalize import Normalizer, fold
 from .understanding.data import IntentData, load_intent_data
 from .understanding.lexicon import ConceptLexicon
 from .understanding.match import Matcher, MatchSettings
-from .understanding.model import train_model
+from .understanding.model import build_model
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def load_core(settings: Settings, match_settings: MatchSettings | None = None) -
     started = time.perf_counter()
     normalizer = Normalizer()
     data = load_intent_data(settings.intents_dir)
-    model = train_model(data, normalizer)
+    model = build_model(data, normalizer, settings.cache_dir)
     core = Core(
         normalizer=normalizer,
         detector=_detector(data, normalizer),

@@ -1,30 +1,28 @@
-"""The intent classifier, trained once at start from intents/.
+"""The intent model: concept lexicon, safety routing and the compiled classifier.
 
-A linear SVM over TF-IDF features (scikit-learn) generalises better to unseen phrasings than
-nearest-example matching did (held-out accuracy on intents/ 90.5% vs 86%, out-of-scope answered
-5–17% vs 21%; see benchmarks/crossval.py). Features: character n-grams within words (indifferent
-to missing spaces in Thai and Burmese, and to typos), whole words, and concept tokens, which are
-shared by every language. Sigmoid calibration (3-fold) turns margins into probabilities, so the
-confidence a reply carries means what it says.
+A linear SVM over TF-IDF features generalises better to unseen phrasings than the nearest-example
+matching it replaced (held-out accuracy on intents/ 90.5% vs 86%; benchmarks/crossval.py).
+Features: character n-grams inside words, whole words, and concept tokens shared by every
+language. The trained model is cached per content version (a hash of intents/ and the training
+code's settings), so restarts and extra processes skip training and never import scikit-learn.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
-
-import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.svm import LinearSVC
+from pathlib import Path
 
 from ..language.normalize import Normalizer
 from .data import IntentData
 from .lexicon import ConceptLexicon
+from .scorer import CompiledScorer
+
+log = logging.getLogger(__name__)
 
 OUT_OF_SCOPE = "fallback"
-CONCEPT_WEIGHT = 1.0
-WORD_WEIGHT = 0.5
+MODEL_VERSION = "svm-1"        # change when training or features change, to invalidate caches
 
 
 @dataclass(frozen=True)
@@ -34,46 +32,28 @@ class Analysis:
     folded: str
     concepts: frozenset[str]
 
-
-def _concept_tokens(text: str) -> list[str]:
-    return text.split()
+    def blocks(self) -> tuple[str, str, str]:
+        return self.folded, self.folded, " ".join(sorted(self.concepts))
 
 
 class IntentModel:
-    def __init__(self, normalizer: Normalizer, lexicon: ConceptLexicon, safety_triggers: dict[str, str],
-                 safety_rules: dict[str, list[frozenset[str]]] | None = None) -> None:
+    def __init__(self, normalizer: Normalizer, lexicon: ConceptLexicon, scorer: CompiledScorer,
+                 safety_triggers: dict[str, str], safety_rules: dict[str, list[frozenset[str]]],
+                 examples: int) -> None:
         self.normalizer = normalizer
         self.lexicon = lexicon
+        self.scorer = scorer
         self.safety_triggers = safety_triggers          # concept id -> intent id
-        self.safety_rules = safety_rules or {}          # intent id -> combinations of cue concepts
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, dtype=np.float32)
-        self._words = TfidfVectorizer(analyzer=_concept_tokens, sublinear_tf=True, dtype=np.float32)
-        self._concepts = TfidfVectorizer(analyzer=_concept_tokens, sublinear_tf=True, dtype=np.float32)
-        self._classifier: CalibratedClassifierCV | None = None
-        self.classes: tuple[str, ...] = ()
-        self.examples = 0
+        self.safety_rules = safety_rules                # intent id -> combinations of cue concepts
+        self.examples = examples
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.scorer.classes
 
     def analyse(self, text: str) -> Analysis:
         folded = self.normalizer.for_matching(text)
         return Analysis(folded, frozenset(self.lexicon.concepts(folded)))
-
-    def _matrix(self, docs: list[Analysis], fit: bool = False) -> csr_matrix:
-        folded = [d.folded for d in docs]
-        concepts = [" ".join(sorted(d.concepts)) for d in docs]
-        if fit:
-            parts = [self._chars.fit_transform(folded), self._words.fit_transform(folded),
-                     self._concepts.fit_transform(concepts)]
-        else:
-            parts = [self._chars.transform(folded), self._words.transform(folded), self._concepts.transform(concepts)]
-        return hstack([parts[0], parts[1] * WORD_WEIGHT, parts[2] * CONCEPT_WEIGHT]).tocsr()
-
-    def fit(self, docs: list[Analysis], labels: list[str]) -> "IntentModel":
-        matrix = self._matrix(docs, fit=True)
-        svm = LinearSVC(C=1.0, random_state=0)
-        self._classifier = CalibratedClassifierCV(svm, cv=3, method="sigmoid").fit(matrix, labels)
-        self.classes = tuple(str(c) for c in self._classifier.classes_)
-        self.examples = len(docs)
-        return self
 
     def safety_intents(self, concepts: frozenset[str]) -> set[str]:
         """Intents that a safety trigger or a combination of safety cues in the message demands."""
@@ -82,25 +62,69 @@ class IntentModel:
         return found
 
     def probabilities(self, analysis: Analysis) -> dict[str, float]:
-        if self._classifier is None:
-            raise RuntimeError("the model is not trained")
-        row = self._classifier.predict_proba(self._matrix([analysis]))[0]
+        row = self.scorer.probabilities(analysis.blocks())
         return dict(zip(self.classes, (float(p) for p in row)))
 
 
-def train_model(data: IntentData, normalizer: Normalizer) -> IntentModel:
+def labelled_examples(data: IntentData) -> list[tuple[str, str]]:
+    """(intent, text) for every example, out-of-scope ones labelled `fallback`."""
+    pairs: list[tuple[str, str]] = []
+    for lang_data in data.languages.values():
+        pairs += [(i, e) for i, examples in lang_data.intents.items() for e in examples]
+        pairs += [(OUT_OF_SCOPE, e) for e in lang_data.out_of_scope]
+    return pairs
+
+
+def content_hash(data: IntentData) -> str:
+    digest = hashlib.sha256(MODEL_VERSION.encode())
+    for intent, text in labelled_examples(data):
+        digest.update(f"{intent}\0{text}\n".encode())
+    for form, concepts in sorted(data.all_forms().items()):
+        digest.update(f"{form}\0{','.join(sorted(concepts))}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+def build_model(data: IntentData, normalizer: Normalizer, cache_dir: Path | None = None) -> IntentModel:
     lexicon = ConceptLexicon(_normalised_forms(data, normalizer))
     triggers = {c.id: c.intent for c in data.concepts.values() if c.kind == "safety" and c.intent}
-    model = IntentModel(normalizer, lexicon, triggers, data.safety_rules)
-    docs: list[Analysis] = []
-    labels: list[str] = []
-    for lang_data in data.languages.values():
-        labelled = [(i, e) for i, examples in lang_data.intents.items() for e in examples]
-        labelled += [(OUT_OF_SCOPE, e) for e in lang_data.out_of_scope]
-        for intent, text in labelled:
-            docs.append(model.analyse(text))
-            labels.append(intent)
-    return model.fit(docs, labels)
+    pairs = labelled_examples(data)
+    cache = cache_dir / f"model-{content_hash(data)}.npz" if cache_dir else None
+    scorer = _load_cached(cache)
+    if scorer is None:
+        from .training import Trainer   # scikit-learn is only needed here
+
+        docs = [_analyse(normalizer, lexicon, text).blocks() for _, text in pairs]
+        scorer = Trainer().fit(docs, [intent for intent, _ in pairs])
+        _save_cached(scorer, cache)
+    return IntentModel(normalizer, lexicon, scorer, triggers, data.safety_rules, len(pairs))
+
+
+def _analyse(normalizer: Normalizer, lexicon: ConceptLexicon, text: str) -> Analysis:
+    folded = normalizer.for_matching(text)
+    return Analysis(folded, frozenset(lexicon.concepts(folded)))
+
+
+def _load_cached(path: Path | None) -> CompiledScorer | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        return CompiledScorer.load(path)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("model cache unreadable, training again", extra={"path": str(path), "error": str(exc)})
+        return None
+
+
+def _save_cached(scorer: CompiledScorer, path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scorer.save(path)
+        for old in path.parent.glob("model-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("model cache not written", extra={"path": str(path), "error": str(exc)})
 
 
 def _normalised_forms(data: IntentData, normalizer: Normalizer) -> dict[str, set[str]]:

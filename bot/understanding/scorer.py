@@ -1,0 +1,94 @@
+"""The trained classifier as plain arrays, for fast one-message scoring and a small process.
+
+scikit-learn's `predict_proba` on a single message costs ~12 ms (input validation, three
+vectorizers, three calibrated folds × 36 per-class sigmoids) and importing it costs ~100 MB;
+the same arithmetic on the fitted vocabularies, IDF weights and coefficients takes well under a
+millisecond with numpy alone. tests/test_scorer.py checks the result equals scikit-learn's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import char_ngrams, words
+
+ANALYZERS: tuple[Callable[[str], list[str]], ...] = (char_ngrams, words, words)
+"""One analyzer per block: message characters, message words, concept tokens."""
+
+
+@dataclass(frozen=True)
+class Block:
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    weight: float
+    offset: int
+
+
+@dataclass
+class CompiledScorer:
+    classes: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    weights: np.ndarray        # features × (folds · classes), float32
+    intercepts: np.ndarray     # (folds · classes)
+    sigmoid_a: np.ndarray      # per-column sigmoid calibration: p = 1 / (1 + exp(a·d + b))
+    sigmoid_b: np.ndarray
+    folds: int
+
+    def _features(self, docs: Sequence[str]) -> tuple[list[int], list[float]]:
+        indices: list[int] = []
+        values: list[float] = []
+        for analyzer, block, doc in zip(ANALYZERS, self.blocks, docs):
+            found = Counter(t for t in analyzer(doc) if t in block.vocabulary)
+            if not found:
+                continue
+            ids = [block.vocabulary[t] for t in found]
+            raw = [(1.0 + math.log(c)) * float(block.idf[i]) for c, i in zip(found.values(), ids)]
+            norm = math.sqrt(sum(v * v for v in raw))
+            indices += [block.offset + i for i in ids]
+            values += [v / norm * block.weight for v in raw]
+        return indices, values
+
+    def probabilities(self, docs: Sequence[str]) -> np.ndarray:
+        """Calibrated class probabilities for one message given as one document per block."""
+        indices, values = self._features(docs)
+        decision = self.intercepts.copy()
+        if indices:
+            decision += np.asarray(values, dtype=np.float32) @ self.weights[indices]
+        proba = 1.0 / (1.0 + np.exp(self.sigmoid_a * decision + self.sigmoid_b))
+        n = len(self.classes)
+        per_fold = proba.reshape(self.folds, n)
+        sums = per_fold.sum(axis=1, keepdims=True)
+        per_fold = np.where(sums > 0, per_fold / np.where(sums > 0, sums, 1.0), 1.0 / n)
+        return per_fold.mean(axis=0)
+
+    # -- a file per content version, so that a restart does not train again ----------------
+    def save(self, path: Path) -> None:
+        arrays: dict[str, np.ndarray] = {
+            "classes": np.array(self.classes), "weights": self.weights, "intercepts": self.intercepts,
+            "sigmoid_a": self.sigmoid_a, "sigmoid_b": self.sigmoid_b, "folds": np.array(self.folds),
+        }
+        for k, block in enumerate(self.blocks):
+            terms = sorted(block.vocabulary, key=block.vocabulary.__getitem__)
+            arrays[f"terms{k}"] = np.array(terms, dtype=str)
+            arrays[f"idf{k}"] = block.idf
+            arrays[f"meta{k}"] = np.array([block.weight, block.offset])
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez_compressed(tmp, **arrays)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> "CompiledScorer":
+        with np.load(path, allow_pickle=False) as data:
+            blocks = []
+            for k in range(len(ANALYZERS)):
+                terms = data[f"terms{k}"].tolist()
+                weight, offset = data[f"meta{k}"].tolist()
+                blocks.append(Block({t: i for i, t in enumerate(terms)}, data[f"idf{k}"], float(weight), int(offset)))
+            return cls(tuple(str(c) for c in data["classes"].tolist()), tuple(blocks), data["weights"],
+                       data["intercepts"], data["sigmoid_a"], data["sigmoid_b"], int(data["folds"]))
