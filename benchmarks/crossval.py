@@ -79,9 +79,9 @@ def main() -> None:
     print(f"held out {len(test)} examples (fold {args.fold})")
     print(f"default  {evaluate(Matcher(model, base), test)}")
     if args.grid:
-        for threshold, safety, oos in itertools.product((0.15, 0.2, 0.3), (0.15, 0.25, 0.35), (0.0, 0.1, 0.2)):
-            settings = replace(base, threshold=threshold, safety_threshold=safety, out_of_scope_margin=oos)
-            print(f"thr={threshold} safety={safety} oos={oos}  {evaluate(Matcher(model, settings), test)}")
+        for threshold, scope in itertools.product((0.15, 0.2, 0.3), (0.0, 0.2, 0.3, 0.5)):
+            settings = replace(base, threshold=threshold, in_scope_margin=scope)
+            print(f"thr={threshold} in-scope={scope}  {evaluate(Matcher(model, settings), test)}")
 
 
 if __name__ == "__main__":

@@ -14,14 +14,17 @@ from .model import OUT_OF_SCOPE, IntentModel
 SAFETY_ORDER = ("help.emergency", "help.abuse", "handoff.request")
 URGENT = SAFETY_ORDER[:2]
 CHIT_CHAT = ("greeting", "thanks")
+# concepts that name what this bot is about: a question that names one is not small talk
+STATUS_CONCEPTS = frozenset({"titp", "ikusei", "ssw", "ssw1", "ssw2", "otit", "supervising_org"})
 
 
 @dataclass(frozen=True)
 class MatchSettings:
-    threshold: float = 0.3           # below this probability the bot says it is not sure
+    threshold: float = 0.2           # below this probability the bot says it is not sure
     safety_threshold: float = 0.2    # abuse and emergencies: a missed one costs more than a false alarm
     out_of_scope_margin: float = 0.0 # out of scope must beat the best intent by this much
     chit_chat_chars: int = 48        # a greeting or thanks longer than this usually carries a question
+    in_scope_margin: float = 0.3     # a message naming a status is out of scope only by this margin
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,10 @@ class Matcher:
         urgent = max(((i, p) for i, p in ranked[:2] if i in URGENT), key=lambda x: x[1], default=None)
         if urgent and urgent[1] >= self.settings.safety_threshold:
             return Match(urgent[0], urgent[1], ranked, concepts, "model")
-        if oos >= top + self.settings.out_of_scope_margin:
+        margin = self.settings.out_of_scope_margin
+        if concepts & STATUS_CONCEPTS:
+            margin = max(margin, self.settings.in_scope_margin)
+        if oos >= top + margin:
             return Match(OUT_OF_SCOPE, oos, ranked, concepts, "out_of_scope")
         if top < self.settings.threshold:
             return Match(OUT_OF_SCOPE, 1.0 - top, ranked, concepts, "unsure")
