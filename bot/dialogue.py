@@ -121,8 +121,10 @@ def _switch_language(core: Core, target: str, confidence: float, state: Conversa
 
 
 def _handoff(core: Core, confidence: float, lang: str, state: ConversationState) -> Turn:
-    key = "handoff.already_waiting" if state.mode is Mode.WAITING else "handoff.requested"
-    text = core.catalogs.text(lang, key)
+    if state.mode is Mode.WAITING:
+        text = core.catalogs.text(lang, "handoff.already_waiting")
+    else:
+        text = core.catalogs.text(lang, "handoff.requested")
     reply = Reply(text, lang, "handoff.request", confidence, (replies.cancel_choice(core, lang),), handoff=True)
     return Turn(reply, state.update(lang=lang, mode=Mode.WAITING))
 
