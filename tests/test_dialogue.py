@@ -137,6 +137,8 @@ def test_simplified_chinese_is_answered_in_simplified(core: Core) -> None:
 
 
 def test_zawgyi_message_is_understood(core: Core) -> None:
-    reply = Chat(core).say("ေဆးရံုကားေခၚေပးပါ")        # "please call an ambulance", typed in Zawgyi
+    zawgyi = "လူနာတင္ကား ေခၚေပးပါ"          # "please call an ambulance", typed with a Zawgyi font
+    assert core.normalizer.zawgyi_probability(zawgyi) > 0.95
+    reply = Chat(core).say(zawgyi)
     assert reply.lang == "my"
-    assert reply.intent == "help.emergency"
+    assert reply.intent == "help.emergency" and reply.urgent

@@ -121,7 +121,7 @@ def _save_cached(scorer: CompiledScorer, path: Path | None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         scorer.save(path)
         for old in path.parent.glob("model-*.npz"):
-            if old != path:
+            if old != path and old.suffixes == [".npz"]:     # not another process's temporary file
                 old.unlink(missing_ok=True)
     except OSError as exc:
         log.warning("model cache not written", extra={"path": str(path), "error": str(exc)})

@@ -9,6 +9,7 @@ millisecond with numpy alone. tests/test_scorer.py checks the result equals scik
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ class CompiledScorer:
             arrays[f"terms{k}"] = np.array(terms, dtype=str)
             arrays[f"idf{k}"] = block.idf
             arrays[f"meta{k}"] = np.array([block.weight, block.offset])
-        tmp = path.with_suffix(".tmp.npz")
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")   # processes may start together
         np.savez_compressed(tmp, **arrays)
         tmp.replace(path)
 
