@@ -33,25 +33,28 @@ class Turn:
 
 
 def respond(core: Core, message: IncomingMessage, state: ConversationState) -> Turn:
-    detection = core.detector.detect(message.text, hint=message.lang_hint) if message.text else None
-    if detection is not None:
+    if message.text and not message.payload:
+        detection = core.detector.detect(message.text, hint=message.lang_hint)
         lang = choose_language(detection, state.lang, message.lang_hint, state.lang_chosen)
     else:
+        # a tapped button's label is the bot's own words: it says nothing about the user's language
         lang = state.lang or _hint(message.lang_hint)
     if state.mode is Mode.CLOSED:
         state = state.update(mode=Mode.BOT)
+
+    match = core.matcher.match(message.text) if message.text else None
+    if state.mode is Mode.CLAIMED:
+        # an advisor holds the conversation: say nothing, even to a tapped button; the advisor
+        # sees the message, and the topic and urgency are recorded for the queue
+        intent = match.intent if match else OUT_OF_SCOPE
+        urgent = state.urgent or intent in URGENT_INTENTS
+        silent = Reply("", lang, intent, match.confidence if match else 0.0, urgent=urgent, silent=True)
+        return Turn(silent, state.update(lang=lang, urgent=urgent, last_intent=intent))
 
     if message.payload:
         turn = _tapped(core, message.payload, lang, state)
         if turn is not None:
             return turn
-
-    match = core.matcher.match(message.text) if message.text else None
-    if state.mode is Mode.CLAIMED:
-        intent = match.intent if match else OUT_OF_SCOPE
-        urgent = state.urgent or intent in URGENT_INTENTS
-        silent = Reply("", lang, intent, match.confidence if match else 0.0, urgent=urgent, silent=True)
-        return Turn(silent, state.update(lang=lang, urgent=urgent, last_intent=intent))
     if match is None:
         return _fallback(core, lang, state, None)
     return _decide(core, match, lang, state)

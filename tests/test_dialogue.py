@@ -88,11 +88,22 @@ def test_bot_is_silent_while_an_advisor_holds_the_conversation(core: Core) -> No
     assert reply.intent == "ssw.stay_period"          # the advisor still sees the topic
     emergency = chat.say("fire in the dormitory!")
     assert emergency.silent and emergency.urgent
+    tapped = chat.say("SSW: family", payload="intent:ssw.family")   # an old button, tapped late
+    assert tapped.silent
+    assert chat.state.mode is Mode.CLAIMED
 
 
 def test_tapping_a_topic_answers_it(core: Core) -> None:
     reply = Chat(core).say("SSW: family", payload="intent:ssw.family")
     assert reply.intent == "ssw.family" and reply.confidence == 1.0
+
+
+def test_a_tapped_label_does_not_change_the_language(core: Core) -> None:
+    chat = Chat(core)
+    chat.say("quiero saber cuanto tiempo puedo quedarme con tokutei ginou")
+    assert chat.state.lang == "es"
+    reply = chat.say("Tokutei: permanente", payload="intent:ssw.permanent_residency")
+    assert reply.lang == "es" and reply.intent == "ssw.permanent_residency"
 
 
 def test_tapping_advisor_requests_handoff(core: Core) -> None:
