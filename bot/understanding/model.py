@@ -22,7 +22,7 @@ from .scorer import CompiledScorer
 log = logging.getLogger(__name__)
 
 OUT_OF_SCOPE = "fallback"
-MODEL_VERSION = "svm-1"        # change when training or features change, to invalidate caches
+MODEL_VERSION = "svm-2"        # change when training or features change, to invalidate caches
 
 
 @dataclass(frozen=True)

