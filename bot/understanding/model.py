@@ -3,8 +3,8 @@
 A linear SVM over TF-IDF features generalises better to unseen phrasings than the nearest-example
 matching it replaced (held-out accuracy on intents/ 90.5% vs 86%; benchmarks/crossval.py).
 Features: character n-grams inside words, whole words, and concept tokens shared by every
-language. The trained model is cached per content version (a hash of intents/ and the training
-code's settings), so restarts and extra processes skip training and never import scikit-learn.
+language. The trained model is cached per content version (a hash of intents/ and params.py),
+so restarts and extra processes skip training and never import scikit-learn.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from pathlib import Path
 from ..language.normalize import Normalizer
 from .data import IntentData
 from .lexicon import ConceptLexicon
+from .params import CACHE_KEY
 from .scorer import CompiledScorer
 
 log = logging.getLogger(__name__)
 
 OUT_OF_SCOPE = "fallback"
-MODEL_VERSION = "svm-2"        # change when training or features change, to invalidate caches
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def labelled_examples(data: IntentData) -> list[tuple[str, str]]:
 
 
 def content_hash(data: IntentData) -> str:
-    digest = hashlib.sha256(MODEL_VERSION.encode())
+    digest = hashlib.sha256(CACHE_KEY.encode())
     for intent, text in labelled_examples(data):
         digest.update(f"{intent}\0{text}\n".encode())
     for form, concepts in sorted(data.all_forms().items()):
