@@ -67,10 +67,6 @@ class Catalogs:
     def base(lang: str) -> str:
         return "zh-Hant" if lang == "zh-Hans" else lang
 
-    def has(self, lang: str, key: str) -> bool:
-        tr = self._translations.get(self.base(lang))
-        return tr is not None and tr.gettext(key) != key
-
     def text(self, lang: str, key: str, **params: object) -> str:
         base = self.base(lang)
         value = key
@@ -87,8 +83,3 @@ class Catalogs:
 
     def format_date(self, date: dt.date, lang: str) -> str:
         return format_date(date, format="long", locale=babel_locale(lang))
-
-    def language_name(self, lang: str) -> str:
-        """The language's own name for itself, e.g. Tiếng Việt, ภาษาไทย."""
-        name = babel_locale(lang).display_name or lang
-        return name[:1].upper() + name[1:]

@@ -30,8 +30,3 @@ def script_of(ch: str) -> str:
 
 def script_counts(text: str) -> Counter[str]:
     return Counter(script_of(ch) for ch in text if not ch.isspace())
-
-
-def is_spaced(ch: str) -> bool:
-    """True for scripts that separate words with spaces (word-boundary matching applies)."""
-    return script_of(ch) in ("latin", "hangul") or ch.isdigit()
