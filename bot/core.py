@@ -43,9 +43,14 @@ def _detector(data: IntentData, normalizer: Normalizer) -> LanguageDetector:
         texts += lang_data.out_of_scope
         texts += [f for forms in lang_data.concepts.values() for f in forms]
         training[lang] = texts
-    neutral = {fold(f): {c.id} for c in data.concepts.values() if c.kind != "language" for f in c.forms}
-    # the detector strips with accents kept, so neutral forms are matched case-folded only
-    neutral.update({f.casefold(): {c.id} for c in data.concepts.values() if c.kind != "language" for f in c.forms})
+    # Japanese terms and acronyms say nothing about the language; the detector sees text with its
+    # accents, so each form is listed both folded and merely case-folded
+    neutral: dict[str, set[str]] = {}
+    for concept in data.concepts.values():
+        if concept.kind != "language":
+            for form in concept.forms:
+                for variant in (fold(form), form.casefold()):
+                    neutral.setdefault(variant, set()).add(concept.id)
     return LanguageDetector(normalizer, training, ConceptLexicon(neutral))
 
 
