@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from ..understanding.lexicon import ConceptLexicon
 from .normalize import Normalizer
 from .scripts import script_counts
 
@@ -86,8 +87,8 @@ class LatinModel:
 
 
 class LanguageDetector:
-    def __init__(self, normalizer: Normalizer, training: dict[str, list[str]], neutral_terms) -> None:
-        """`neutral_terms` strips Japanese terms and acronyms (an object with `.strip(text)`)."""
+    def __init__(self, normalizer: Normalizer, training: dict[str, list[str]], neutral_terms: ConceptLexicon) -> None:
+        """`neutral_terms` finds the Japanese terms and acronyms to ignore."""
         self._normalizer = normalizer
         self._model = LatinModel(training)
         self._neutral = neutral_terms
