@@ -33,7 +33,11 @@ class Analysis:
     concepts: frozenset[str]
 
     def blocks(self) -> tuple[str, str, str]:
-        return self.folded, self.folded, " ".join(sorted(self.concepts))
+        """Characters, words, concepts; concept pairs let a linear model see combinations
+        ("intern" with "SSW" asks about switching, "SSW" with "change job" about moving)."""
+        concepts = sorted(self.concepts)
+        pairs = [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1:]]
+        return self.folded, self.folded, " ".join(concepts + pairs)
 
 
 class IntentModel:
