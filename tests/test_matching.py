@@ -83,3 +83,10 @@ def test_japanese_terms_count_as_concepts_in_every_language(core: Core) -> None:
     for text in ("特定技能", "tokutei ginou", "SSW", "ｔｏｋｕｔｅｉ ｇｉｎｏｕ"):
         assert "ssw" in model.analyse(text).concepts, text
     assert "ikusei" in model.analyse("育成就労 ikusei shuro").concepts
+
+
+def test_concept_pairs_are_features(core: Core) -> None:
+    analysis = core.matcher.model.analyse("can a jisshusei switch to tokutei ginou")
+    concepts_doc = analysis.blocks()[2].split()
+    assert {"ssw", "titp"} <= set(concepts_doc)
+    assert "ssw+titp" in concepts_doc
