@@ -16,12 +16,11 @@ from .language import SUPPORTED
 from .language.choose import choose_language
 from .messages import Choice, IncomingMessage, Reply
 from .understanding.model import OUT_OF_SCOPE
-from .understanding.match import Match
+from .understanding.match import URGENT, Match
 
 log = logging.getLogger(__name__)
 
 MENU_TOPICS = ("titp.overview", "ikusei.overview", "ssw.overview", "ssw.job_change", "jobs.find", "help.hotline")
-URGENT_INTENTS = ("help.abuse", "help.emergency")
 FALLBACKS_BEFORE_ADVISOR = 2
 _LANG_CONCEPTS = {f"lang_{tag.split('-')[0]}": tag for tag in SUPPORTED}
 
@@ -47,7 +46,7 @@ def respond(core: Core, message: IncomingMessage, state: ConversationState) -> T
         # an advisor holds the conversation: say nothing, even to a tapped button; the advisor
         # sees the message, and the topic and urgency are recorded for the queue
         intent = match.intent if match else OUT_OF_SCOPE
-        urgent = state.urgent or intent in URGENT_INTENTS
+        urgent = state.urgent or intent in URGENT
         silent = Reply("", lang, intent, match.confidence if match else 0.0, urgent=urgent, silent=True)
         return Turn(silent, state.update(lang=lang, urgent=urgent, last_intent=intent))
 

@@ -16,8 +16,7 @@ from .conversation import ConversationState
 from .core import Core
 from .dialogue import respond
 from .messages import IncomingMessage
-
-SAFETY = ("help.abuse", "help.emergency")
+from .understanding.match import URGENT
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ def score(core: Core, cases: list[Case]) -> Scores:
         scores.language.add(out.lang == case.lang)
         if case.intent == "fallback":
             scores.out_of_scope_answered.add(core.catalogue.get(out.intent) in ("fact", "safety"))
-        if case.intent in SAFETY:
+        if case.intent in URGENT:
             scores.safety.add(out.urgent)
         if not ok or out.lang != case.lang:
             scores.errors.append(out)

@@ -56,8 +56,7 @@ class IntentModel:
         return self.scorer.classes
 
     def analyse(self, text: str) -> Analysis:
-        folded = self.normalizer.for_matching(text)
-        return Analysis(folded, frozenset(self.lexicon.concepts(folded)))
+        return _analyse(self.normalizer, self.lexicon, text)
 
     def safety_intents(self, concepts: frozenset[str]) -> set[str]:
         """Intents that a safety trigger or a combination of safety cues in the message demands."""
