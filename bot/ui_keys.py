@@ -51,10 +51,22 @@ NOTICE_KEYS = (
     N_("choice.language"),
     N_("choice.topics"),
     N_("handoff.advisor_joined"),
-    N_("handoff.advisor_left"),
+    N_("handoff.released"),
+    N_("handoff.urgent_queued"),
     N_("handoff.closed"),
     N_("handoff.hours"),
     N_("handoff.out_of_hours"),
     N_("nontext.reply"),
     N_("error.generic"),
+)
+
+# Ready-made replies the advisor console offers in the user's language (an advisor who does not
+# read Burmese can still greet, ask for details and close politely).
+TEMPLATE_KEYS = (
+    N_("template.greeting"),
+    N_("template.checking"),
+    N_("template.ask_card"),
+    N_("template.ask_company"),
+    N_("template.safety_check"),
+    N_("template.closing"),
 )
