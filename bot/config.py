@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .hours import AdvisorHours, HoursError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_HOURS = "mon-fri 09:00-18:00"
+DEFAULT_TIMEZONE = "Asia/Tokyo"
 
 
 class ConfigError(ValueError):
@@ -26,6 +30,7 @@ class Settings:
     production: bool = False           # no message text in logs above DEBUG
     log_level: str = "INFO"
     cache_dir: Path | None = REPO_ROOT / ".cache"   # the trained model per content version; None: no cache
+    advisor_hours: AdvisorHours = field(default_factory=lambda: AdvisorHours.parse(DEFAULT_HOURS, DEFAULT_TIMEZONE))
 
     @property
     def intents_dir(self) -> Path:
@@ -73,4 +78,11 @@ class Settings:
             if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
                 raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
             values["log_level"] = level
+        if any(k in env for k in ("MADOGUCHI_ADVISOR_HOURS", "MADOGUCHI_TIMEZONE", "MADOGUCHI_HOLIDAYS")):
+            try:
+                values["advisor_hours"] = AdvisorHours.parse(env.get("MADOGUCHI_ADVISOR_HOURS", DEFAULT_HOURS),
+                                                             env.get("MADOGUCHI_TIMEZONE", DEFAULT_TIMEZONE),
+                                                             env.get("MADOGUCHI_HOLIDAYS", ""))
+            except HoursError as exc:
+                raise ConfigError(f"MADOGUCHI_ADVISOR_HOURS / MADOGUCHI_TIMEZONE / MADOGUCHI_HOLIDAYS: {exc}") from None
         return cls(**values)

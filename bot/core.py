@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 from .config import Settings
+from .hours import AdvisorHours
 from .i18n import Catalogs
 from .knowledge import Fact, load_catalogue, load_knowledge
 from .language.detect import LATIN_LANGS, LanguageDetector
@@ -31,6 +32,7 @@ class Core:
     facts: dict[str, Fact]
     catalogue: dict[str, str]          # intent id -> kind
     catalogs: Catalogs
+    hours: AdvisorHours                # when advisors work: the handoff replies say so
 
 
 def _detector(data: IntentData, normalizer: Normalizer) -> LanguageDetector:
@@ -66,6 +68,7 @@ def load_core(settings: Settings, match_settings: MatchSettings | None = None) -
         facts=load_knowledge(settings.knowledge_dir),
         catalogue=load_catalogue(settings.knowledge_dir / "catalogue.yaml"),
         catalogs=Catalogs(settings.locales_dir, normalizer.to_simplified),
+        hours=settings.advisor_hours,
     )
     log.info("core loaded", extra={"examples": model.examples, "concept_forms": len(model.lexicon),
                                    "facts": len(core.facts), "seconds": round(time.perf_counter() - started, 2)})

@@ -6,6 +6,7 @@ then buttons the user tapped, then safety, then understanding. No channel code l
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -31,7 +32,10 @@ class Turn:
     state: ConversationState
 
 
-def respond(core: Core, message: IncomingMessage, state: ConversationState) -> Turn:
+def respond(core: Core, message: IncomingMessage, state: ConversationState,
+            now: dt.datetime | None = None) -> Turn:
+    """`now` decides whether advisors are at work (tests pass a fixed moment)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
     if message.text and not message.payload:
         detection = core.detector.detect(message.text, hint=message.lang_hint)
         lang = choose_language(detection, state.lang, message.lang_hint, state.lang_chosen)
@@ -51,28 +55,34 @@ def respond(core: Core, message: IncomingMessage, state: ConversationState) -> T
         return Turn(silent, state.update(lang=lang, urgent=urgent, last_intent=intent))
 
     if message.payload:
-        turn = _tapped(core, message.payload, lang, state)
+        turn = _tapped(core, message.payload, lang, state, now)
         if turn is not None:
             return turn
     if match is None:
+        if message.kind == "follow":
+            return _meta(core, "greeting", 1.0, lang, state)
+        if message.kind != "text":
+            # a sticker, photo, location or voice message: say politely that only text is read
+            return Turn(Reply(core.catalogs.text(lang, "nontext.reply"), lang, OUT_OF_SCOPE, 0.0),
+                        state.update(lang=lang))
         return _fallback(core, lang, state, None)
-    return _decide(core, match, lang, state)
+    return _decide(core, match, lang, state, now)
 
 
 def _hint(hint: str | None) -> str:
     return hint if hint in SUPPORTED or hint == "zh-Hans" else "en"
 
 
-def _decide(core: Core, match: Match, lang: str, state: ConversationState) -> Turn:
+def _decide(core: Core, match: Match, lang: str, state: ConversationState, now: dt.datetime) -> Turn:
     intent = match.intent
     kind = core.catalogue.get(intent)
     if intent == OUT_OF_SCOPE or kind is None:
         return _fallback(core, lang, state, match)
     state = state.update(fallbacks_in_row=0, last_intent=intent)
     if kind == "safety":
-        return _urgent(core, match, lang, state)
+        return _urgent(core, match, lang, state, now)
     if intent == "handoff.request":
-        return _handoff(core, match.confidence, lang, state)
+        return _handoff(core, match.confidence, lang, state, now)
     if intent == "language.change":
         return _language_change(core, match, lang, state)
     if kind == "meta":
@@ -122,19 +132,20 @@ def _switch_language(core: Core, target: str, confidence: float, state: Conversa
     return Turn(Reply(text, target, "language.change", confidence), state.update(lang=target, lang_chosen=True))
 
 
-def _handoff(core: Core, confidence: float, lang: str, state: ConversationState) -> Turn:
-    if state.mode is Mode.WAITING:
-        text = core.catalogs.text(lang, "handoff.already_waiting")
-    else:
-        text = core.catalogs.text(lang, "handoff.requested")
+def _handoff(core: Core, confidence: float, lang: str, state: ConversationState, now: dt.datetime) -> Turn:
+    key = "handoff.already_waiting" if state.mode is Mode.WAITING else "handoff.requested"
+    text = "\n".join(filter(None, (core.catalogs.text(lang, key), replies.availability(core, lang, now))))
     reply = Reply(text, lang, "handoff.request", confidence, (replies.cancel_choice(core, lang),), handoff=True)
     return Turn(reply, state.update(lang=lang, mode=Mode.WAITING))
 
 
-def _urgent(core: Core, match: Match, lang: str, state: ConversationState) -> Turn:
+def _urgent(core: Core, match: Match, lang: str, state: ConversationState, now: dt.datetime) -> Turn:
+    """The help lines and emergency numbers first, at once; then that a person was alerted and when
+    one works, so that at night the user knows to call rather than wait."""
     fact = core.facts.get(match.intent)
-    text = replies.fact_text(core, fact, lang) if fact else core.catalogs.text(lang, "handoff.requested")
-    reply = Reply(text, lang, match.intent, match.confidence, handoff=True, urgent=True)
+    lines = [replies.fact_text(core, fact, lang) if fact else core.catalogs.text(lang, "handoff.requested")]
+    lines += [core.catalogs.text(lang, "handoff.urgent_queued"), replies.availability(core, lang, now)]
+    reply = Reply("\n".join(filter(None, lines)), lang, match.intent, match.confidence, handoff=True, urgent=True)
     return Turn(reply, state.update(lang=lang, mode=Mode.WAITING, urgent=True))
 
 
@@ -155,7 +166,7 @@ def _fallback(core: Core, lang: str, state: ConversationState, match: Match | No
     return Turn(Reply(text, lang, OUT_OF_SCOPE, match.confidence if match else 0.0, choices), state)
 
 
-def _tapped(core: Core, payload: str, lang: str, state: ConversationState) -> Turn | None:
+def _tapped(core: Core, payload: str, lang: str, state: ConversationState, now: dt.datetime) -> Turn | None:
     """A button press means exactly what it says; unknown payloads fall through to the text."""
     if payload.startswith(replies.LANG_PREFIX):
         target = payload[len(replies.LANG_PREFIX):]
@@ -165,9 +176,9 @@ def _tapped(core: Core, payload: str, lang: str, state: ConversationState) -> Tu
         intent = payload[len(replies.INTENT_PREFIX):]
         if intent in core.catalogue:
             match = Match(intent, 1.0, (), frozenset(), "tapped")
-            return _decide(core, match, lang, state)
+            return _decide(core, match, lang, state, now)
     if payload == replies.ADVISOR:
-        return _handoff(core, 1.0, lang, state.update(fallbacks_in_row=0))
+        return _handoff(core, 1.0, lang, state.update(fallbacks_in_row=0), now)
     if payload == replies.CANCEL:
         if state.mode is Mode.WAITING:
             text = core.catalogs.text(lang, "handoff.cancelled")

@@ -88,10 +88,25 @@ class OutgoingMessage:
     lang: str
     choices: tuple[Choice, ...] = ()
     reply_handle: str | None = None
+    reply_handle_at: float | None = None    # epoch seconds; LINE reply tokens expire
+    delivery_id: str | None = None          # stable across retries: an idempotency key for the platform
+
+
+class DeliveryError(Exception):
+    """A send that did not happen. `permanent`: retrying cannot help (blocked bot, unknown chat);
+    `retry_after`: the platform said when to try again (HTTP 429)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+        self.retry_after = retry_after
 
 
 class Sender(Protocol):
-    """What a channel implements so the core can deliver without knowing the platform."""
+    """What a channel implements so the core can deliver without knowing the platform.
+
+    `send` returns when the platform accepted the message and raises DeliveryError otherwise.
+    """
 
     channel: str
 

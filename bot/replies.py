@@ -6,6 +6,7 @@ assembles it, so that the dialogue can stay a list of decisions.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from .core import Core
@@ -56,3 +57,16 @@ def fact_text(core: Core, fact: Fact, lang: str) -> str:
 
 def related_choices(core: Core, fact: Fact, lang: str) -> tuple[Choice, ...]:
     return tuple(topic_choice(core, r, lang) for r in fact.related if r in core.facts)
+
+
+def availability(core: Core, lang: str, now: dt.datetime) -> str:
+    """When advisors work, or when the next one will answer; nothing for a round-the-clock desk."""
+    hours = core.hours
+    if not hours.shifts:
+        return ""
+    if hours.is_open(now):
+        return core.catalogs.text(lang, "handoff.hours", hours=hours.describe(lang))
+    moment = hours.next_open(now)
+    if moment is None:
+        return ""
+    return core.catalogs.text(lang, "handoff.out_of_hours", when=hours.describe_moment(moment, lang))

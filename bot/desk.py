@@ -1,0 +1,109 @@
+"""The help desk: where a user's message and an advisor's action meet the store.
+
+A user's message is read, answered by the dialogue and written back — the incoming message, the
+reply (into the outbox) and the new conversation state in one transaction. Messages of one
+conversation are handled one at a time (a lock per conversation in this process; a version check
+against other processes), so two quick messages cannot both see the old state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import handoff
+from .conversation import Mode
+from .core import Core
+from .dialogue import respond
+from .messages import ConversationKey, IncomingMessage, Reply
+from .store.base import Advisor, Conversation, DuplicateMessage, NewMessage, StaleConversation, Store, Transition
+
+log = logging.getLogger(__name__)
+
+MAX_STALE_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Handled:
+    reply: Reply
+    conversation: Conversation
+
+
+class HelpDesk:
+    def __init__(self, core: Core, store: Store, *, wake: Callable[[], None] = lambda: None,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
+        """`wake` tells the outbox that something was queued; `clock` decides advisor hours (tests)."""
+        self.core = core
+        self.store = store
+        self._wake = wake
+        self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self._locks: weakref.WeakValueDictionary[ConversationKey, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, key: ConversationKey) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[key] = lock
+        return lock
+
+    async def handle(self, message: IncomingMessage) -> Handled | None:
+        """Answer one user message; None when the platform redelivered a message already handled."""
+        async with self._lock(message.key):
+            for _ in range(MAX_STALE_RETRIES):
+                conversation = await self.store.conversation_for(message.key, message.user_id)
+                turn = respond(self.core, message, conversation.state, self._clock())
+                transition = self._user_transition(conversation, message, turn.reply, turn.state)
+                try:
+                    stored = await self.store.commit(conversation, transition)
+                except StaleConversation:
+                    continue            # an advisor acted in between: decide again on the new state
+                except DuplicateMessage:
+                    log.info("duplicate message dropped", extra={"channel": message.channel})
+                    return None
+                if not turn.reply.silent:
+                    self._wake()
+                log.info("message handled", extra={
+                    "channel": message.channel, "conversation": stored.id, "intent": turn.reply.intent,
+                    "lang": turn.reply.lang, "mode": stored.state.mode.value, "silent": turn.reply.silent})
+                return Handled(turn.reply, stored)
+            raise StaleConversation(f"{message.key}: kept changing while being answered")
+
+    def _user_transition(self, conversation: Conversation, message: IncomingMessage, reply: Reply,
+                         state) -> Transition:
+        incoming = NewMessage(
+            "in", "user", message.text, lang=reply.lang, intent=reply.intent, confidence=reply.confidence,
+            kind=message.kind, platform_message_id=message.message_id)
+        messages = [incoming]
+        if not reply.silent:
+            messages.append(NewMessage("out", "bot", reply.text, lang=reply.lang, intent=reply.intent,
+                                       confidence=reply.confidence, choices=reply.choices,
+                                       reply_handle=message.reply_handle))
+        claimed_by = conversation.claimed_by if state.mode is Mode.CLAIMED else None
+        return Transition(state, claimed_by, tuple(messages), handoff.user_audit(conversation.state, state))
+
+    # -- advisor actions (each one transaction: state, audit entry and the notice to the user) --
+
+    async def claim(self, conversation_id: int, advisor: Advisor) -> Conversation:
+        return await self._advisor_action(conversation_id, handoff.claim(self.core, advisor.id))
+
+    async def release(self, conversation_id: int, advisor: Advisor) -> Conversation:
+        return await self._advisor_action(conversation_id, handoff.release(self.core, advisor.id))
+
+    async def close(self, conversation_id: int, advisor: Advisor) -> Conversation:
+        return await self._advisor_action(conversation_id, handoff.close(self.core, advisor.id))
+
+    async def send(self, conversation_id: int, advisor: Advisor, text: str) -> Conversation:
+        return await self._advisor_action(conversation_id, handoff.advisor_message(advisor.id, text))
+
+    async def _advisor_action(self, conversation_id: int, decide) -> Conversation:
+        conversation, transition = await self.store.apply(conversation_id, decide)
+        if transition.messages:
+            self._wake()
+        if transition.audit is not None:
+            log.info("advisor action", extra={"conversation": conversation_id, "action": transition.audit.action,
+                                              "advisor": transition.audit.advisor_id})
+        return conversation
