@@ -119,11 +119,57 @@ def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from .store import open_store
     from .web.app import create_app
 
-    app = create_app(_load(settings))
-    uvicorn.run(app, host=args.host, port=settings.port, log_config=None, access_log=not settings.production)
+    app = create_app(_load(settings), open_store(settings.database_url))
+    uvicorn.run(app, host=args.host, port=settings.port, log_config=None, access_log=not settings.production,
+                proxy_headers=True)
     return 0
+
+
+def cmd_advisors(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from .store import open_store
+    from .store.base import DuplicateAdvisor, NotFound
+    from .web.auth import new_token, token_hash
+
+    async def run() -> int:
+        store = open_store(settings.database_url)
+        await store.open()
+        try:
+            if args.advisors_command == "list":
+                for advisor in await store.advisors():
+                    print(f"{advisor.id}\t{advisor.name}\t{'active' if advisor.active else 'disabled'}")
+                return 0
+            name = args.name.strip()
+            if not name:
+                print("advisors: give a name", file=sys.stderr)
+                return 2
+            if args.advisors_command in ("add", "token"):
+                token = new_token()
+                if args.advisors_command == "add":
+                    await store.add_advisor(name, token_hash(token))
+                    print(f"advisor {name!r} added; this token is shown once, keep it secret:")
+                else:
+                    await store.set_advisor_token(name, token_hash(token))
+                    print(f"new token for {name!r} (the old one and its sessions no longer work):")
+                print(token)
+                return 0
+            await store.set_advisor_active(name, args.advisors_command == "enable")
+            print(f"advisor {name!r} {args.advisors_command}d")
+            return 0
+        except DuplicateAdvisor:
+            print(f"advisors: {name!r} exists already (use `advisors token {name}` for a new token)", file=sys.stderr)
+            return 1
+        except NotFound:
+            print(f"advisors: no advisor named {name!r}", file=sys.stderr)
+            return 1
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,6 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web server on $PORT (default 8000)")
     serve.add_argument("--host", default="0.0.0.0")
     serve.set_defaults(func=cmd_serve)
+
+    adv = sub.add_parser("advisors", help="advisor accounts for the console and the API")
+    adv_sub = adv.add_subparsers(dest="advisors_command", required=True)
+    adv_sub.add_parser("list", help="list advisors")
+    for name, text in (("add", "create an advisor and print a one-time token (last line)"),
+                       ("token", "issue a new token (ends the old one and its sessions)"),
+                       ("disable", "stop an advisor from logging in"), ("enable", "allow a disabled advisor again")):
+        adv_sub.add_parser(name, help=text).add_argument("name")
+    adv.set_defaults(log_level="WARNING", func=cmd_advisors)
 
     kb = sub.add_parser("kb", help="knowledge base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)

@@ -16,10 +16,12 @@ from babel.messages.pofile import read_po
 
 from .config import Settings
 from .i18n import DOMAIN, FALLBACK_LANG, locale_dir_name
-from .knowledge import ANSWER_LANGS, MAX_ANSWER_CHARS, load_catalogue, load_knowledge
+from .knowledge import ADVISOR_LABELS, ANSWER_LANGS, MAX_ANSWER_CHARS, load_advisor_labels, load_catalogue, load_knowledge
 from .language import SUPPORTED
 from .language.normalize import fold
+from .ui_keys import TEMPLATE_KEYS
 from .understanding.data import ContentError, language_file, load_intent_data
+from .understanding.model import OUT_OF_SCOPE
 
 MIN_EXAMPLES = 15
 MAX_AGE_DAYS = 730          # 24 months
@@ -145,4 +147,18 @@ def check_content(settings: Settings, today: dt.date | None = None) -> list[str]
     catalogue = load_catalogue(settings.knowledge_dir / "catalogue.yaml")
     return (check_knowledge(settings, catalogue, today)
             + check_intents(settings, catalogue)
-            + check_locales(settings, catalogue))
+            + check_locales(settings, catalogue)
+            + check_advisor_labels(settings, catalogue))
+
+
+def check_advisor_labels(settings: Settings, catalogue: dict[str, str]) -> list[str]:
+    """Every topic an advisor can see, and every reply template, has a Japanese and English name."""
+    path = settings.knowledge_dir / ADVISOR_LABELS
+    try:
+        labels = load_advisor_labels(path)
+    except (OSError, ContentError) as exc:
+        return [f"{path}: {exc}"]
+    problems = [f"{path}: topic {i} has no label" for i in [*catalogue, OUT_OF_SCOPE] if i not in labels.topics]
+    problems += [f"{path}: {key} has no label" for key in TEMPLATE_KEYS if key not in labels.templates]
+    problems += [f"{path}: {key} is not a template in bot/ui_keys.py" for key in labels.templates if key not in TEMPLATE_KEYS]
+    return problems

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .config import Settings
 from .hours import AdvisorHours
 from .i18n import Catalogs
-from .knowledge import Fact, load_catalogue, load_knowledge
+from .knowledge import ADVISOR_LABELS, AdvisorLabels, Fact, load_advisor_labels, load_catalogue, load_knowledge
 from .language.detect import LATIN_LANGS, LanguageDetector
 from .language.normalize import Normalizer, fold
 from .understanding.data import IntentData, load_intent_data
@@ -33,6 +33,7 @@ class Core:
     catalogue: dict[str, str]          # intent id -> kind
     catalogs: Catalogs
     hours: AdvisorHours                # when advisors work: the handoff replies say so
+    labels: AdvisorLabels              # topic names in Japanese and English for the advisor console
 
 
 def _detector(data: IntentData, normalizer: Normalizer) -> LanguageDetector:
@@ -69,6 +70,7 @@ def load_core(settings: Settings, match_settings: MatchSettings | None = None) -
         catalogue=load_catalogue(settings.knowledge_dir / "catalogue.yaml"),
         catalogs=Catalogs(settings.locales_dir, normalizer.to_simplified),
         hours=settings.advisor_hours,
+        labels=load_advisor_labels(settings.knowledge_dir / ADVISOR_LABELS),
     )
     log.info("core loaded", extra={"examples": model.examples, "concept_forms": len(model.lexicon),
                                    "facts": len(core.facts), "seconds": round(time.perf_counter() - started, 2)})

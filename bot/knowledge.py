@@ -19,6 +19,7 @@ from .understanding.data import ContentError
 MASTER_LANG = "ja"
 ANSWER_LANGS = (MASTER_LANG,) + SUPPORTED
 MAX_ANSWER_CHARS = 600
+ADVISOR_LABELS = "advisor_labels.yaml"
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def parse_fact(item: dict, path: Path) -> Fact:
 def load_knowledge(directory: Path) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     for path in sorted(directory.glob("*.yaml")):
-        if path.name == "catalogue.yaml":
+        if path.name in ("catalogue.yaml", ADVISOR_LABELS):
             continue
         raw = load_raw(path)
         for item in raw.get("facts") or ():
@@ -105,3 +106,36 @@ def load_catalogue(path: Path) -> dict[str, str]:
     """Catalogue id -> kind (meta, fact, safety)."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {entry["id"]: kind for kind in ("meta", "fact", "safety") for entry in raw.get(kind) or ()}
+
+
+@dataclass(frozen=True)
+class Label:
+    ja: str
+    en: str
+
+
+@dataclass(frozen=True)
+class AdvisorLabels:
+    """Japanese and English names of topics and reply templates, for the advisor console."""
+
+    topics: dict[str, Label]
+    templates: dict[str, Label]
+
+    def topic(self, intent: str | None) -> Label:
+        return self.topics.get(intent or "", Label(intent or "", intent or ""))
+
+
+def load_advisor_labels(path: Path) -> AdvisorLabels:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    sections: dict[str, dict[str, Label]] = {}
+    for section in ("topics", "templates"):
+        items = raw.get(section)
+        if not isinstance(items, dict):
+            raise ContentError(f"{path}: expected a '{section}:' mapping")
+        labels = {}
+        for key, value in items.items():
+            if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k] for k in ("ja", "en")):
+                raise ContentError(f"{path}: {section}.{key} needs non-empty ja and en")
+            labels[key] = Label(value["ja"], value["en"])
+        sections[section] = labels
+    return AdvisorLabels(sections["topics"], sections["templates"])
