@@ -2,69 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.core import Core
-from bot.desk import HelpDesk
-from bot.hours import AdvisorHours
-from bot.messages import IncomingMessage
-from bot.store.sqlite import SQLiteStore
-from bot.web.app import create_app
-from bot.web.auth import new_token, token_hash
 
-from servers import serving
-
-
-class Server:
-    """The server under test, and a second process's view of its database (as a channel worker has)."""
-
-    def __init__(self, base: str, core: Core, path: Path, tokens: dict[str, str]) -> None:
-        self.base, self.core, self.path, self.tokens = base, core, path, tokens
-
-    def run(self, job):
-        async def with_desk():
-            store = SQLiteStore(self.path)
-            await store.open()
-            try:
-                return await job(HelpDesk(self.core, store))
-            finally:
-                await store.close()
-        return asyncio.run(with_desk())
-
-    def client(self, advisor: str | None = None) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {self.tokens[advisor]}"} if advisor else {}
-        return httpx.Client(base_url=self.base, headers=headers, timeout=10)
-
-    def user_says(self, text: str, user: str = "u1", channel: str = "console") -> int:
-        """A user message through the help desk, the way a channel delivers it."""
-        async def say(desk: HelpDesk) -> int:
-            return (await desk.handle(IncomingMessage(channel, user, user, text))).conversation.id
-        return self.run(say)
+from servers import AdvisorServer, advisor_server
 
 
 @pytest.fixture
-def server(tmp_path: Path, core: Core) -> Iterator[Server]:
-    always = replace(core, hours=AdvisorHours.parse("always"))
-    path = tmp_path / "api.db"
-    tokens = {"aiko": new_token(), "ben": new_token()}
-    with serving(create_app(always, SQLiteStore(path))) as base:
-        s = Server(base, always, path, tokens)
-
-        async def add(desk: HelpDesk) -> None:
-            for name, token in tokens.items():
-                await desk.store.add_advisor(name, token_hash(token))
-        s.run(add)
+def server(tmp_path: Path, core: Core) -> Iterator[AdvisorServer]:
+    with advisor_server(tmp_path / "api.db", core) as s:
         yield s
 
 
-def test_requests_without_a_valid_token_get_401(server: Server) -> None:
+def test_requests_without_a_valid_token_get_401(server: AdvisorServer) -> None:
     with httpx.Client(base_url=server.base, timeout=10) as anonymous:
         for headers in ({}, {"Authorization": "Bearer mdg_wrong"}, {"Authorization": "Basic abc"},
                         {"Authorization": f"Bearer {server.tokens['aiko']}x"}):
@@ -73,7 +29,7 @@ def test_requests_without_a_valid_token_get_401(server: Server) -> None:
             assert anonymous.post("/api/advisor/conversations/1/claim", headers=headers).status_code == 401
 
 
-def test_queue_claim_talk_release_close(server: Server) -> None:
+def test_queue_claim_talk_release_close(server: AdvisorServer) -> None:
     plain = server.user_says("I want to talk to a human please", user="plain")
     urgent = server.user_says("My boss hits me and took my passport", user="urgent")
     aiko, ben = server.client("aiko"), server.client("ben")
@@ -110,7 +66,7 @@ def test_queue_claim_talk_release_close(server: Server) -> None:
     assert [c["id"] for c in aiko.get("/api/advisor/queue").json()["conversations"]] == [plain]
 
 
-def test_bad_requests_are_refused_with_a_reason(server: Server) -> None:
+def test_bad_requests_are_refused_with_a_reason(server: AdvisorServer) -> None:
     cid = server.user_says("talk to a human please")
     aiko = server.client("aiko")
     assert aiko.post("/api/advisor/conversations/999/claim").status_code == 404

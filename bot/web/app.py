@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
     b"x-frame-options": b"DENY",
-    b"referrer-policy": b"no-referrer",
+    b"referrer-policy": b"same-origin",   # with no-referrer, Chromium sends "Origin: null" on our own forms
     b"content-security-policy": b"default-src 'self'; frame-ancestors 'none'; form-action 'self'",
 }
 
