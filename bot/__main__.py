@@ -21,28 +21,44 @@ def _load(settings: Settings):
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """The console channel, on the same store and outbox as the web server: an advisor who claims
+    this conversation in the console (`serve`, another terminal) talks to you here."""
+    import asyncio
+
     from .channels.console import ConsoleChannel
-    from .conversation import ConversationState
-    from .dialogue import respond
+    from .desk import HelpDesk
+    from .outbox import Outbox
+    from .store import open_store
 
     core = _load(settings)
-    console = ConsoleChannel(sys.stdout)
-    state = ConversationState()
+    console = ConsoleChannel(sys.stdout, user_id=args.user)
     interactive = sys.stdin.isatty()
-    if interactive:
-        print("madoguchi — type a message (Ctrl-D to quit)")
-    while True:
+
+    async def run() -> int:
+        store = open_store(settings.database_url)
+        await store.open()
+        outbox = Outbox(store, {console.channel: console})
+        desk = HelpDesk(core, store, wake=outbox.wake)
+        delivery = asyncio.create_task(outbox.run())
+        if interactive:
+            print("madoguchi — type a message (Ctrl-D to quit)")
         try:
-            line = input("> " if interactive else "")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        message = console.parse(line, lang_hint=args.lang)
-        if message is None:
-            continue
-        turn = respond(core, message, state)
-        state = turn.state
-        console.show(turn.reply)
+            while True:
+                try:
+                    line = await asyncio.to_thread(input, "> " if interactive else "")
+                except (EOFError, KeyboardInterrupt):
+                    print()
+                    return 0
+                message = console.parse(line, lang_hint=args.lang)
+                if message is not None:
+                    await desk.handle(message)
+                    await outbox.drain()
+        finally:
+            delivery.cancel()
+            await asyncio.gather(delivery, return_exceptions=True)
+            await store.close()
+
+    return asyncio.run(run())
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -178,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="talk to the bot in the terminal (the console channel)")
     chat.add_argument("--lang", help="a language hint for the first message, e.g. vi")
+    chat.add_argument("--user", default="console-user",
+                      help="who you are; the conversation (and its handoff state) is kept per user in the database")
     chat.set_defaults(log_level="WARNING", func=cmd_chat)
 
     ask = sub.add_parser("ask", help="print the reply to one message, or answer JSON lines from stdin")

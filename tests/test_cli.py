@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -9,6 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from bot.core import Core
+from bot.desk import HelpDesk
+from bot.store.sqlite import SQLiteStore
+from bot.web.auth import token_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,11 +72,37 @@ def test_ask_prints_the_reply_text() -> None:
     assert "2027" in result.stdout
 
 
-def test_chat_reads_lines_and_numbers_pick_choices() -> None:
-    result = run("chat", stdin="hello\n1\n")
+def test_chat_reads_lines_and_numbers_pick_choices(tmp_path: Path) -> None:
+    result = run("chat", stdin="hello\n1\n", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}"})
     assert result.returncode == 0, result.stderr
     assert "[1]" in result.stdout                      # choices are numbered
     assert "as of" in result.stdout                    # picking 1 answered a topic
+
+
+def test_chat_keeps_the_handoff_across_runs_and_shows_the_advisor(tmp_path: Path, core: Core) -> None:
+    """The console channel on the shared database: an advisor takes over between two runs."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}"}
+    first = run("chat", stdin="I want to talk to a real person\n", env=env)
+    assert first.returncode == 0, first.stderr
+
+    advisor_token = run("advisors", "add", "aiko", env=env).stdout.strip().splitlines()[-1]
+    assert advisor_token.startswith("mdg_")
+
+    async def advisor_takes_over() -> None:
+        store = SQLiteStore(tmp_path / "chat.db")
+        await store.open()
+        desk = HelpDesk(core, store)
+        aiko = await store.advisor_by_token(token_hash(advisor_token))
+        [entry] = await store.queue()
+        await desk.claim(entry.conversation.id, aiko)
+        await desk.send(entry.conversation.id, aiko, "Hello, this is Aiko from the help desk.")
+        await store.close()
+
+    asyncio.run(advisor_takes_over())
+    second = run("chat", stdin="How long can a technical intern stay?\n", env=env)
+    assert second.returncode == 0, second.stderr
+    assert "Hello, this is Aiko from the help desk." in second.stdout
+    assert "as of" not in second.stdout                # the bot did not answer the question
 
 
 def test_eval_prints_scores_and_gates(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from ..messages import Choice, IncomingMessage, OutgoingMessage, Reply
+from ..messages import Choice, IncomingMessage, OutgoingMessage
 
 CHANNEL = "console"
 
@@ -31,19 +31,13 @@ class ConsoleChannel:
             payload, text = choice.payload, choice.label
         return IncomingMessage(CHANNEL, self.user_id, self.user_id, text, payload=payload, lang_hint=lang_hint)
 
-    def render(self, reply: Reply) -> str:
-        self._last_choices = reply.choices
-        lines = [reply.text]
-        lines += [f"  [{n}] {c.label}" for n, c in enumerate(reply.choices, 1)]
+    def render(self, text: str, choices: tuple[Choice, ...]) -> str:
+        self._last_choices = choices
+        lines = [text]
+        lines += [f"  [{n}] {c.label}" for n, c in enumerate(choices, 1)]
         return "\n".join(lines)
 
-    def show(self, reply: Reply) -> None:
-        if not reply.silent:
-            self.out.write(self.render(reply) + "\n")
-            self.out.flush()
-
     async def send(self, message: OutgoingMessage) -> None:
-        """Delivery of an advisor's message (the Sender protocol)."""
-        self._last_choices = message.choices
-        self.out.write(message.text + "\n")
+        """Every reply, notice and advisor message arrives here through the outbox (the Sender protocol)."""
+        self.out.write(self.render(message.text, message.choices) + "\n")
         self.out.flush()
