@@ -133,8 +133,11 @@ def _switch_language(core: Core, target: str, confidence: float, state: Conversa
 
 
 def _handoff(core: Core, confidence: float, lang: str, state: ConversationState, now: dt.datetime) -> Turn:
-    key = "handoff.already_waiting" if state.mode is Mode.WAITING else "handoff.requested"
-    text = "\n".join(filter(None, (core.catalogs.text(lang, key), replies.availability(core, lang, now))))
+    if state.mode is Mode.WAITING:
+        first = core.catalogs.text(lang, "handoff.already_waiting")
+    else:
+        first = core.catalogs.text(lang, "handoff.requested")
+    text = "\n".join(filter(None, (first, replies.availability(core, lang, now))))
     reply = Reply(text, lang, "handoff.request", confidence, (replies.cancel_choice(core, lang),), handoff=True)
     return Turn(reply, state.update(lang=lang, mode=Mode.WAITING))
 

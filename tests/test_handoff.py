@@ -288,3 +288,19 @@ async def test_delivery_is_retried_in_order_and_given_up_when_permanent(desk: He
     await outbox.drain()
     conversation = await desk.store.conversation_for(said("", user="blocked").key, "blocked")
     assert [m.delivery for m in await desk.store.messages(conversation.id)] == [None, "failed"]
+
+
+async def test_an_advisor_may_close_a_waiting_request_or_take_over_a_bot_conversation(desk: HelpDesk, outbox: Outbox,
+                                                                                      recorder: Recorder) -> None:
+    aiko, _ = await advisors(desk)
+    waiting = (await desk.handle(said("talk to a human please", user="w"))).conversation.id
+    closed = await desk.close(waiting, aiko)                                    # e.g. answered by phone
+    assert closed.state.mode is Mode.CLOSED and closed.claimed_by is None
+
+    chatting = (await desk.handle(said("How long can a technical intern stay?", user="b"))).conversation
+    assert chatting.state.mode is Mode.BOT
+    taken = await desk.claim(chatting.id, aiko)                                 # a follow-up the advisor starts
+    assert taken.state.mode is Mode.CLAIMED
+    await outbox.drain()
+    assert recorder.sent[-1].text == desk.core.catalogs.text("en", "handoff.advisor_joined")
+    assert recorder.sent[-1].key.chat_id == "b"
