@@ -138,9 +138,94 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .store import open_store
     from .web.app import create_app
 
-    app = create_app(_load(settings), open_store(settings.database_url))
+    line, telegram = _channels(settings)
+    app = create_app(_load(settings), open_store(settings.database_url), line=line, telegram=telegram,
+                     telegram_webhook=settings.telegram is not None and settings.telegram.mode == "webhook")
     uvicorn.run(app, host=args.host, port=settings.port, log_config=None, access_log=not settings.production,
                 proxy_headers=True)
+    return 0
+
+
+def _channels(settings: Settings):
+    from .channels.line import LineChannel
+    from .channels.telegram import TelegramChannel
+
+    line = telegram = None
+    if settings.line is not None:
+        line = LineChannel(settings.line.channel_secret, settings.line.access_token, settings.line.api_base_url)
+    if settings.telegram is not None:
+        telegram = TelegramChannel(settings.telegram.token, settings.telegram.webhook_secret,
+                                   settings.telegram.api_base_url)
+    return line, telegram
+
+
+def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    if settings.telegram is None:
+        print("telegram: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    _, telegram = _channels(settings)
+    if args.telegram_command == "setup":
+        from .i18n import Catalogs
+        from .language.normalize import Normalizer
+
+        catalogs = Catalogs(settings.locales_dir, Normalizer().to_simplified)
+
+        async def setup() -> list[str]:
+            await telegram.start()
+            try:
+                return await telegram.setup(catalogs, args.webhook_url)
+            finally:
+                await telegram.close()
+        for line in asyncio.run(setup()):
+            print(f"telegram: {line} set")
+        return 0
+
+    if settings.telegram.mode != "polling":
+        print("telegram poll: set TELEGRAM_MODE=polling (in webhook mode `serve` receives the updates)",
+              file=sys.stderr)
+        return 2
+    from .desk import HelpDesk
+    from .inbox import Inbox
+    from .outbox import Outbox
+    from .store import open_store
+
+    core = _load(settings)
+
+    async def poll() -> None:
+        store = open_store(settings.database_url)
+        await store.open()
+        await telegram.start()
+        outbox = Outbox(store, {telegram.channel: telegram})
+        inbox = Inbox(store, HelpDesk(core, store, wake=outbox.wake), {telegram.channel: telegram})
+        try:
+            await asyncio.gather(telegram.poll(inbox.accept), inbox.run(), outbox.run())
+        finally:
+            await telegram.close()
+            await store.close()
+
+    try:
+        asyncio.run(poll())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_line(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from .channels.line_richmenu import setup_rich_menu
+    from .i18n import Catalogs
+    from .language.normalize import Normalizer
+
+    if settings.line is None:
+        print("line: LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are not set", file=sys.stderr)
+        return 2
+    line, _ = _channels(settings)
+    catalogs = Catalogs(settings.locales_dir, Normalizer().to_simplified)
+    rich_menu_id = asyncio.run(setup_rich_menu(line, catalogs, args.lang))
+    print(f"line: rich menu {rich_menu_id} is now the default menu")
     return 0
 
 
@@ -226,6 +311,19 @@ def build_parser() -> argparse.ArgumentParser:
                        ("disable", "stop an advisor from logging in"), ("enable", "allow a disabled advisor again")):
         adv_sub.add_parser(name, help=text).add_argument("name")
     adv.set_defaults(log_level="WARNING", func=cmd_advisors)
+
+    tg = sub.add_parser("telegram", help="Telegram: command menus and webhook, or the long-polling worker")
+    tg_sub = tg.add_subparsers(dest="telegram_command", required=True)
+    tg_setup = tg_sub.add_parser("setup", help="setMyCommands in every language; setWebhook with --webhook-url")
+    tg_setup.add_argument("--webhook-url", help="e.g. https://your-host/webhooks/telegram")
+    tg_sub.add_parser("poll", help="receive updates by long polling (TELEGRAM_MODE=polling; the Procfile worker)")
+    tg.set_defaults(func=cmd_telegram)
+
+    ln = sub.add_parser("line", help="LINE tools")
+    ln_sub = ln.add_subparsers(dest="line_command", required=True)
+    rich = ln_sub.add_parser("setup-richmenu", help="create the rich menu (topics, language, advisor) and make it the default")
+    rich.add_argument("--lang", default="en", help="the language of the menu's labels (default en)")
+    ln.set_defaults(func=cmd_line)
 
     kb = sub.add_parser("kb", help="knowledge base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)

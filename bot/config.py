@@ -7,6 +7,7 @@ tokens: the console channel and a local SQLite file.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,59 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class LineSettings:
+    channel_secret: str
+    access_token: str
+    api_base_url: str = "https://api.line.me"
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str
+    webhook_secret: str | None
+    api_base_url: str = "https://api.telegram.org/bot"
+    mode: str = "webhook"                       # or "polling" (the Procfile's worker)
+
+
+_TELEGRAM_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, default)
+    if not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{name} must be an http:// or https:// URL, got {value!r}")
+    return value.rstrip("/") if name == "LINE_API_BASE_URL" else value
+
+
+def _line(env: Mapping[str, str]) -> LineSettings | None:
+    secret, token = env.get("LINE_CHANNEL_SECRET", ""), env.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+    if not secret and not token:
+        return None
+    if not secret or not token:
+        missing = "LINE_CHANNEL_SECRET" if not secret else "LINE_CHANNEL_ACCESS_TOKEN"
+        raise ConfigError(f"{missing} is not set (LINE needs both the channel secret and the access token)")
+    return LineSettings(secret, token, _url(env, "LINE_API_BASE_URL", "https://api.line.me"))
+
+
+def _telegram(env: Mapping[str, str]) -> TelegramSettings | None:
+    token = env.get("TELEGRAM_BOT_TOKEN", "")
+    if not token:
+        return None
+    if not _TELEGRAM_TOKEN.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters, from @BotFather)")
+    mode = env.get("TELEGRAM_MODE", "webhook").lower()
+    if mode not in ("webhook", "polling"):
+        raise ConfigError(f"TELEGRAM_MODE must be webhook or polling, got {mode!r}")
+    secret = env.get("TELEGRAM_WEBHOOK_SECRET") or None
+    if secret is not None and not _TELEGRAM_SECRET.match(secret):
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    if mode == "webhook" and secret is None:
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET is not set: webhook mode refuses updates it cannot verify")
+    return TelegramSettings(token, secret, _url(env, "TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"), mode)
+
+
+@dataclass(frozen=True)
 class Settings:
     content_dir: Path = REPO_ROOT
     database_url: str = "sqlite:///madoguchi.db"
@@ -31,6 +85,8 @@ class Settings:
     log_level: str = "INFO"
     cache_dir: Path | None = REPO_ROOT / ".cache"   # the trained model per content version; None: no cache
     advisor_hours: AdvisorHours = field(default_factory=lambda: AdvisorHours.parse(DEFAULT_HOURS, DEFAULT_TIMEZONE))
+    line: LineSettings | None = None            # None: the LINE webhook is not mounted
+    telegram: TelegramSettings | None = None    # None: no Telegram
 
     @property
     def intents_dir(self) -> Path:
@@ -87,4 +143,6 @@ class Settings:
                                                              env.get("MADOGUCHI_HOLIDAYS", ""))
             except HoursError as exc:
                 raise ConfigError(f"MADOGUCHI_ADVISOR_HOURS / MADOGUCHI_TIMEZONE / MADOGUCHI_HOLIDAYS: {exc}") from None
+        values["line"] = _line(env)
+        values["telegram"] = _telegram(env)
         return cls(**values)

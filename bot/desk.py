@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import handoff
 from .conversation import Mode
@@ -25,6 +25,7 @@ from .store.base import Advisor, Conversation, DuplicateMessage, NewMessage, Sta
 log = logging.getLogger(__name__)
 
 MAX_STALE_RETRIES = 5
+MAX_STORED_CHARS = 10_000        # more than any platform sends; a bigger paste is cut in the transcript
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,15 @@ class HelpDesk:
             self._locks[key] = lock
         return lock
 
-    async def handle(self, message: IncomingMessage) -> Handled | None:
-        """Answer one user message; None when the platform redelivered a message already handled."""
+    async def handle(self, message: IncomingMessage, inbox_id: int | None = None) -> Handled | None:
+        """Answer one user message; None when the platform redelivered a message already handled.
+        `inbox_id`: the stored event this answers, marked done in the same transaction."""
         async with self._lock(message.key):
             for _ in range(MAX_STALE_RETRIES):
                 conversation = await self.store.conversation_for(message.key, message.user_id)
                 turn = respond(self.core, message, conversation.state, self._clock())
-                transition = self._user_transition(conversation, message, turn.reply, turn.state)
+                transition = replace(self._user_transition(conversation, message, turn.reply, turn.state),
+                                     inbox_id=inbox_id)
                 try:
                     stored = await self.store.commit(conversation, transition)
                 except StaleConversation:
@@ -74,8 +77,9 @@ class HelpDesk:
 
     def _user_transition(self, conversation: Conversation, message: IncomingMessage, reply: Reply,
                          state) -> Transition:
+        shown = message.text or message.payload or ""      # a tapped button shows its payload to the advisor
         incoming = NewMessage(
-            "in", "user", message.text, lang=reply.lang, intent=reply.intent, confidence=reply.confidence,
+            "in", "user", shown[:MAX_STORED_CHARS], lang=reply.lang, intent=reply.intent, confidence=reply.confidence,
             kind=message.kind, platform_message_id=message.message_id)
         messages = [incoming]
         if not reply.silent:

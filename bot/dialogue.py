@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 MENU_TOPICS = ("titp.overview", "ikusei.overview", "ssw.overview", "ssw.job_change", "jobs.find", "help.hotline")
 FALLBACKS_BEFORE_ADVISOR = 2
+MAX_UNDERSTOOD_CHARS = 2000      # beyond this a message is cut for understanding (a 100 kB paste stays cheap)
 _LANG_CONCEPTS = {f"lang_{tag.split('-')[0]}": tag for tag in SUPPORTED}
 
 
@@ -36,8 +37,9 @@ def respond(core: Core, message: IncomingMessage, state: ConversationState,
             now: dt.datetime | None = None) -> Turn:
     """`now` decides whether advisors are at work (tests pass a fixed moment)."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    if message.text and not message.payload:
-        detection = core.detector.detect(message.text, hint=message.lang_hint)
+    text = message.text[:MAX_UNDERSTOOD_CHARS]
+    if text and not message.payload:
+        detection = core.detector.detect(text, hint=message.lang_hint)
         lang = choose_language(detection, state.lang, message.lang_hint, state.lang_chosen)
     else:
         # a tapped button's label is the bot's own words: it says nothing about the user's language
@@ -45,7 +47,7 @@ def respond(core: Core, message: IncomingMessage, state: ConversationState,
     if state.mode is Mode.CLOSED:
         state = state.update(mode=Mode.BOT)
 
-    match = core.matcher.match(message.text) if message.text else None
+    match = core.matcher.match(text) if text else None
     if state.mode is Mode.CLAIMED:
         # an advisor holds the conversation: say nothing, even to a tapped button; the advisor
         # sees the message, and the topic and urgency are recorded for the queue
@@ -60,7 +62,7 @@ def respond(core: Core, message: IncomingMessage, state: ConversationState,
             return turn
     if match is None:
         if message.kind == "follow":
-            return _meta(core, "greeting", 1.0, lang, state)
+            return _start(core, lang, state)
         if message.kind != "text":
             # a sticker, photo, location or voice message: say politely that only text is read
             return Turn(Reply(core.catalogs.text(lang, "nontext.reply"), lang, OUT_OF_SCOPE, 0.0),
@@ -121,9 +123,7 @@ def _language_change(core: Core, match: Match, lang: str, state: ConversationSta
     elif len(named) == 1:
         target = named[0]
     else:
-        text = core.catalogs.text(lang, "language.picker")
-        return Turn(Reply(text, lang, "language.change", match.confidence, replies.language_choices(core, SUPPORTED)),
-                    state.update(lang=lang))
+        return _picker(core, lang, match.confidence, state)
     return _switch_language(core, target, match.confidence, state)
 
 
@@ -190,4 +190,20 @@ def _tapped(core: Core, payload: str, lang: str, state: ConversationState, now: 
         return Turn(Reply(text, lang, "handoff.cancel", 1.0), state.update(lang=lang))
     if payload == replies.MENU:
         return _meta(core, "help", 1.0, lang, state)
+    if payload == replies.START:
+        return _start(core, lang, state)
+    if payload == replies.LANGUAGE:
+        return _picker(core, lang, 1.0, state)
     return None
+
+
+def _start(core: Core, lang: str, state: ConversationState) -> Turn:
+    """Hello in the language we guess, and every language to pick from."""
+    text = core.catalogs.text(lang, "greeting.reply") + "\n" + core.catalogs.text(lang, "language.picker")
+    return Turn(Reply(text, lang, "greeting", 1.0, replies.language_choices(core, SUPPORTED)), state.update(lang=lang))
+
+
+def _picker(core: Core, lang: str, confidence: float, state: ConversationState) -> Turn:
+    text = core.catalogs.text(lang, "language.picker")
+    return Turn(Reply(text, lang, "language.change", confidence, replies.language_choices(core, SUPPORTED)),
+                state.update(lang=lang))

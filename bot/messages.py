@@ -52,6 +52,17 @@ class IncomingMessage:
     def key(self) -> ConversationKey:
         return ConversationKey(self.channel, self.chat_id)
 
+    def to_record(self) -> dict[str, Any]:
+        """JSON-ready, for the inbox (the raw platform payload is not kept)."""
+        return {name: getattr(self, name) for name in _RECORD_FIELDS}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> "IncomingMessage":
+        return cls(**{name: record.get(name) for name in _RECORD_FIELDS if name in record})
+
+
+_RECORD_FIELDS = ("channel", "user_id", "chat_id", "text", "payload", "lang_hint", "kind", "message_id", "reply_handle")
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -90,6 +101,16 @@ class OutgoingMessage:
     reply_handle: str | None = None
     reply_handle_at: float | None = None    # epoch seconds; LINE reply tokens expire
     delivery_id: str | None = None          # stable across retries: an idempotency key for the platform
+
+
+class PayloadRejected(Exception):
+    """A webhook body a channel refuses (bad signature, not JSON, wrong shape): answered with
+    `status` (4xx) and a log line, nothing stored."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
 
 
 class DeliveryError(Exception):

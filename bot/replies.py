@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 ADVISOR = "advisor"
 CANCEL = "cancel"
 MENU = "menu"
+START = "start"          # a new user (/start, LINE follow): greeting and the language picker
+LANGUAGE = "language"    # the language picker (/language, rich menu)
 INTENT_PREFIX = "intent:"
 LANG_PREFIX = "lang:"
 

@@ -60,6 +60,15 @@ NOTICE_KEYS = (
     N_("error.generic"),
 )
 
+# Telegram's command menu, one description per command and language (setMyCommands)
+COMMAND_KEYS = (
+    N_("command.start"),
+    N_("command.help"),
+    N_("command.language"),
+    N_("command.human"),
+    N_("command.cancel"),
+)
+
 # Ready-made replies the advisor console offers in the user's language (an advisor who does not
 # read Burmese can still greet, ask for details and close politely).
 TEMPLATE_KEYS = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..conversation import ConversationState
 from ..messages import Choice, ConversationKey
@@ -102,6 +102,7 @@ class Transition:
     claimed_by: int | None
     messages: tuple[NewMessage, ...] = ()
     audit: AuditNote | None = None
+    inbox_id: int | None = None         # the inbox event this answers: marked done in the same transaction
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,26 @@ class AuditEntry:
     detail: str
 
 
+@dataclass(frozen=True)
+class InboxEvent:
+    """A platform event to keep until it is answered."""
+
+    channel: str
+    event_id: str
+    chat_id: str
+    message: dict[str, Any]             # IncomingMessage.to_record()
+
+
+@dataclass(frozen=True)
+class LeasedEvent:
+    id: int
+    channel: str
+    chat_id: str
+    message: dict[str, Any]
+    received_at: float
+    attempts: int
+
+
 Decide = Callable[[Conversation], Transition]
 
 
@@ -183,6 +204,14 @@ class Store(Protocol):
     async def add_session(self, session_hash: str, advisor_id: int, csrf_token: str, expires_at: float) -> None: ...
     async def session(self, session_hash: str) -> AdvisorSession | None: ...
     async def end_session(self, session_hash: str) -> None: ...
+
+    # the inbox: accepted platform events until they are answered
+    async def accept_events(self, events: Sequence[InboxEvent]) -> int: ...
+    async def lease_inbox(self, channels: Sequence[str], limit: int, lease_seconds: float) -> list[LeasedEvent]: ...
+    async def inbox_done(self, event_id: int) -> None: ...
+    async def inbox_retry(self, event_id: int, delay: float, error: str) -> None: ...
+    async def inbox_failed(self, event_id: int, error: str) -> None: ...
+    async def prune_inbox(self, older_than: float) -> int: ...
 
     # the outbox
     async def lease_outbox(self, channels: Sequence[str], limit: int, lease_seconds: float) -> list[OutboxItem]: ...

@@ -91,13 +91,32 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         expires_at REAL NOT NULL
     );
     """),
+    (2, """
+    -- platform events accepted by a webhook (or polled) and not yet answered: written before the
+    -- webhook answers 200, so an event once accepted is never lost; unique per platform event id,
+    -- so a redelivered event is stored (and answered) once
+    CREATE TABLE inbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        message TEXT NOT NULL,
+        received_at REAL NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL,
+        lease_until REAL,
+        last_error TEXT,
+        UNIQUE (channel, event_id)
+    );
+    CREATE INDEX inbox_pending ON inbox (channel, chat_id, id) WHERE status = 'pending';
+    CREATE INDEX inbox_received ON inbox (received_at)
+    """),
 )
 
 
 def statements(script: str) -> list[str]:
-    """Split a migration into statements (none of ours contain a semicolon inside a literal)."""
-    return [s.strip() for s in script.split(";") if s.strip() and not _only_comments(s)]
-
-
-def _only_comments(chunk: str) -> bool:
-    return all(not line.strip() or line.strip().startswith("--") for line in chunk.splitlines())
+    """Split a migration into statements: comments dropped first (they may contain semicolons);
+    none of our statements has a semicolon inside a string literal."""
+    code = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
+    return [s.strip() for s in code.split(";") if s.strip()]

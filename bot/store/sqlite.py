@@ -25,8 +25,8 @@ import sqlite_utils
 from ..conversation import ConversationState, Mode
 from ..messages import Choice, ConversationKey
 from .base import (
-    Advisor, AdvisorSession, AuditEntry, Conversation, Decide, DuplicateAdvisor, DuplicateMessage,
-    NewMessage, NotFound, OutboxItem, QueueEntry, StaleConversation, StoredMessage, Transition,
+    Advisor, AdvisorSession, AuditEntry, Conversation, Decide, DuplicateAdvisor, DuplicateMessage, InboxEvent,
+    LeasedEvent, NewMessage, NotFound, OutboxItem, QueueEntry, StaleConversation, StoredMessage, Transition,
 )
 from .migrations import MIGRATIONS, statements
 
@@ -178,6 +178,9 @@ class SQLiteStore:
                                  (state.lang, old.channel, old.user_id))
         for message in transition.messages:
             self._insert_message(old, message, now)
+        if transition.inbox_id is not None:
+            self.db.conn.execute("UPDATE inbox SET status = 'done', lease_until = NULL WHERE id = ?",
+                                 (transition.inbox_id,))
         if transition.audit is not None:
             self.db["audit_log"].insert({
                 "at": now, "advisor_id": transition.audit.advisor_id, "conversation_id": old.id,
@@ -324,6 +327,68 @@ class SQLiteStore:
             with self._tx() as db:
                 db.conn.execute("DELETE FROM advisor_sessions WHERE session_hash = ?", (session_hash,))
         await self._run(end)
+
+    # -- the inbox ----------------------------------------------------------------------------
+
+    async def accept_events(self, events: Sequence[InboxEvent]) -> int:
+        return await self._run(self._accept, tuple(events))
+
+    def _accept(self, events: tuple[InboxEvent, ...]) -> int:
+        """One transaction for a whole webhook body; a redelivered event id is ignored."""
+        now = self._clock()
+        with self._tx() as db:
+            before = db.conn.total_changes
+            db.conn.executemany(
+                "INSERT INTO inbox (channel, event_id, chat_id, message, received_at, next_attempt_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, event_id) DO NOTHING",
+                [(e.channel, e.event_id, e.chat_id, json.dumps(e.message, ensure_ascii=False), now, now)
+                 for e in events])
+            return db.conn.total_changes - before
+
+    async def lease_inbox(self, channels: Sequence[str], limit: int, lease_seconds: float) -> list[LeasedEvent]:
+        return await self._run(self._lease_inbox, tuple(channels), limit, lease_seconds)
+
+    def _lease_inbox(self, channels: tuple[str, ...], limit: int, lease_seconds: float) -> list[LeasedEvent]:
+        if not channels:
+            return []
+        now = self._clock()
+        marks = ", ".join("?" for _ in channels)
+        with self._tx() as db:
+            # the oldest pending event of each chat only: a chat's messages are answered in order
+            rows = db.conn.execute(
+                "SELECT * FROM inbox WHERE id IN (SELECT MIN(id) FROM inbox WHERE status = 'pending' "
+                f"AND channel IN ({marks}) GROUP BY channel, chat_id) "
+                "AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ?",
+                (*channels, now, now, limit)).fetchall()
+            if rows:
+                ids = [r["id"] for r in rows]
+                db.conn.execute(f"UPDATE inbox SET lease_until = ?, attempts = attempts + 1 "
+                                f"WHERE id IN ({', '.join('?' for _ in ids)})", (now + lease_seconds, *ids))
+        return [LeasedEvent(r["id"], r["channel"], r["chat_id"], json.loads(r["message"]), r["received_at"],
+                            r["attempts"] + 1) for r in rows]
+
+    async def inbox_done(self, event_id: int) -> None:
+        await self._run(self._mark_inbox, event_id, "status = 'done', lease_until = NULL", ())
+
+    async def inbox_retry(self, event_id: int, delay: float, error: str) -> None:
+        await self._run(self._mark_inbox, event_id, "next_attempt_at = ?, lease_until = NULL, last_error = ?",
+                        (self._clock() + delay, error[:500]))
+
+    async def inbox_failed(self, event_id: int, error: str) -> None:
+        await self._run(self._mark_inbox, event_id, "status = 'failed', lease_until = NULL, last_error = ?",
+                        (error[:500],))
+
+    def _mark_inbox(self, event_id: int, assignments: str, params: tuple[Any, ...]) -> None:
+        with self._tx() as db:
+            db.conn.execute(f"UPDATE inbox SET {assignments} WHERE id = ? AND status = 'pending'", (*params, event_id))
+
+    async def prune_inbox(self, older_than: float) -> int:
+        """Answered events are kept a while only to recognise redeliveries."""
+        def prune() -> int:
+            with self._tx() as db:
+                return db.conn.execute("DELETE FROM inbox WHERE status = 'done' AND received_at < ?",
+                                       (older_than,)).rowcount
+        return await self._run(prune)
 
     # -- the outbox ---------------------------------------------------------------------------
 

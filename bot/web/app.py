@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,10 +22,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .. import __version__
 from ..core import Core
 from ..desk import HelpDesk
-from ..messages import Sender
+from ..channels.line import LineChannel
+from ..channels.telegram import TelegramChannel
+from ..inbox import Inbox
 from ..outbox import Outbox
 from ..store.base import Store
 from . import api, console
+from . import webhooks as webhooks_
 
 log = logging.getLogger(__name__)
 
@@ -58,21 +61,39 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(core: Core, store: Store, senders: Mapping[str, Sender] | None = None) -> Starlette:
-    outbox = Outbox(store, senders or {})
+def create_app(core: Core, store: Store, *, line: LineChannel | None = None,
+               telegram: TelegramChannel | None = None, telegram_webhook: bool = True) -> Starlette:
+    """A platform whose channel is None is not mounted. Telegram in polling mode
+    (`telegram_webhook=False`) is still used here to deliver advisors' messages."""
+    channels: list[LineChannel | TelegramChannel] = [c for c in (line, telegram) if c is not None]
+    outbox = Outbox(store, {c.channel: c for c in channels})
     desk = HelpDesk(core, store, wake=outbox.wake)
+    inbox = Inbox(store, desk, {c.channel: c for c in channels if c is not telegram or telegram_webhook})
+    webhooks: list[Route] = []
+    if line is not None:
+        webhooks.append(webhooks_.line_route(line, inbox))
+    if telegram is not None and telegram_webhook:
+        webhooks.append(webhooks_.telegram_route(telegram, inbox))
+    for name, on in (("line", line is not None), ("telegram", telegram is not None and telegram_webhook)):
+        log.info("webhook " + ("mounted" if on else "not mounted (no credentials or polling mode)"),
+                 extra={"channel": name})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await store.open()
-        delivery = asyncio.create_task(outbox.run(), name="outbox")
+        for channel in channels:
+            if isinstance(channel, TelegramChannel):
+                await channel.start()
+        tasks = [asyncio.create_task(outbox.run(), name="outbox"), asyncio.create_task(inbox.run(), name="inbox")]
         log.info("server ready", extra={"channels": ",".join(outbox.channels) or "none"})
         try:
             yield
         finally:
-            delivery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await delivery
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for channel in channels:
+                await channel.close()
             await store.close()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -84,7 +105,7 @@ def create_app(core: Core, store: Store, senders: Mapping[str, Sender] | None = 
         return JSONResponse({"error": "internal error"}, status_code=500)
 
     app = Starlette(
-        routes=[Route("/healthz", healthz, methods=["GET"]), *api.routes(), *console.routes()],
+        routes=[Route("/healthz", healthz, methods=["GET"]), *webhooks, *api.routes(), *console.routes()],
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={Exception: server_error},
         lifespan=lifespan,
@@ -92,4 +113,5 @@ def create_app(core: Core, store: Store, senders: Mapping[str, Sender] | None = 
     app.state.core = core
     app.state.desk = desk
     app.state.outbox = outbox
+    app.state.inbox = inbox
     return app

@@ -1,0 +1,121 @@
+"""Platform events between "accepted" and "answered".
+
+A webhook stores its events here and answers 200 at once (LINE counts a slow answer as a
+failure); this loop then answers them. Because the event is stored first and marked done in the
+same transaction that stores the bot's answer, an event is answered exactly once: a crash before
+that transaction leaves it pending (answered after restart), a crash after it leaves it done, and
+a redelivered event id is not stored again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from .desk import HelpDesk
+from .messages import IncomingMessage
+from .outbox import backoff
+from .store.base import InboxEvent, LeasedEvent, Store
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+KEEP_SECONDS = 7 * 24 * 3600       # answered event ids are remembered this long, to drop redeliveries
+PRUNE_EVERY = 3600.0
+
+
+class Preparer(Protocol):
+    """A channel's last look at a message before the core sees it (e.g. fetch the profile language,
+    acknowledge a tapped button); it may do I/O, which parsing a webhook must not."""
+
+    async def prepare(self, message: IncomingMessage) -> IncomingMessage: ...
+
+
+class Inbox:
+    def __init__(self, store: Store, desk: HelpDesk, preparers: Mapping[str, Preparer], *,
+                 poll_interval: float = 1.0, lease_seconds: float = 60.0, batch: int = 64,
+                 max_attempts: int = MAX_ATTEMPTS) -> None:
+        self._store = store
+        self._desk = desk
+        self._preparers = dict(preparers)
+        self._poll_interval = poll_interval
+        self._lease_seconds = lease_seconds
+        self._batch = batch
+        self._max_attempts = max_attempts
+        self._wake = asyncio.Event()
+        self._pruned_at = 0.0
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return tuple(self._preparers)
+
+    async def accept(self, messages: Sequence[IncomingMessage]) -> int:
+        """Store events (idempotent by platform event id); returns how many were new."""
+        events = [InboxEvent(m.channel, m.message_id or "", m.chat_id, m.to_record()) for m in messages]
+        if any(not e.event_id for e in events):
+            raise ValueError("every accepted message needs its platform event id")
+        new = await self._store.accept_events(events) if events else 0
+        if new:
+            self._wake.set()
+        if new < len(events):
+            log.info("redelivered events dropped", extra={"count": len(events) - new})
+        return new
+
+    async def run(self) -> None:
+        while True:
+            try:
+                handled = await self.process_due()
+                await self._prune()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("inbox round failed")
+                handled = 0
+            if handled:
+                continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def process_due(self) -> int:
+        events = await self._store.lease_inbox(self.channels, self._batch, self._lease_seconds)
+        if events:
+            await asyncio.gather(*(self._process(e) for e in events))
+        return len(events)
+
+    async def drain(self, rounds: int = 100) -> None:
+        for _ in range(rounds):
+            if not await self.process_due():
+                return
+
+    async def _process(self, event: LeasedEvent) -> None:
+        try:
+            message = IncomingMessage.from_record(event.message)
+            message = await self._preparers[event.channel].prepare(message)
+            handled = await self._desk.handle(message, inbox_id=event.id)
+            if handled is None:                      # stored before under its message id
+                await self._store.inbox_done(event.id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            if event.attempts >= self._max_attempts:
+                log.exception("event given up", extra={"event": event.id, "channel": event.channel})
+                await self._store.inbox_failed(event.id, error)
+            else:
+                log.warning("event will be retried", extra={"event": event.id, "channel": event.channel,
+                                                            "attempt": event.attempts, "error": error})
+                await self._store.inbox_retry(event.id, backoff(event.attempts), error)
+
+    async def _prune(self) -> None:
+        now = time.time()
+        if now - self._pruned_at >= PRUNE_EVERY:
+            self._pruned_at = now
+            removed = await self._store.prune_inbox(now - KEEP_SECONDS)
+            if removed:
+                log.info("inbox pruned", extra={"removed": removed})
