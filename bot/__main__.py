@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from .config import ConfigError, Settings
+
+WORKER_POLL_SECONDS = 0.05     # a worker learns of new events from the database; an idle poll costs ~0.2 ms
 from .logs import setup_logging
 
 
@@ -135,14 +137,18 @@ def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from .store import open_store
-    from .web.app import create_app
-
-    line, telegram = _channels(settings)
-    app = create_app(_load(settings), open_store(settings.database_url), line=line, telegram=telegram,
-                     telegram_webhook=settings.telegram is not None and settings.telegram.mode == "webhook")
-    uvicorn.run(app, host=args.host, port=settings.port, log_config=None, access_log=not settings.production,
-                proxy_headers=True)
+    workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", "1") or 1)
+    if workers < 1:
+        print("serve: --workers / WEB_CONCURRENCY must be at least 1", file=sys.stderr)
+        return 2
+    if workers == 1:
+        from .web.factory import build
+        app = build()                 # in this process: a content error stops the start with its message
+        uvicorn.run(app, host=args.host, port=settings.port, log_config=None, access_log=not settings.production,
+                    proxy_headers=True)
+    else:
+        uvicorn.run("bot.web.factory:build", factory=True, workers=workers, host=args.host, port=settings.port,
+                    log_config=None, access_log=not settings.production, proxy_headers=True)
     return 0
 
 
@@ -166,7 +172,7 @@ def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
         print("telegram: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return 2
     _, telegram = _channels(settings)
-    if args.telegram_command == "setup":
+    if args.telegram_command == "setup":     # the only subcommand so far
         from .i18n import Catalogs
         from .language.normalize import Normalizer
 
@@ -180,33 +186,46 @@ def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
                 await telegram.close()
         for line in asyncio.run(setup()):
             print(f"telegram: {line} set")
-        return 0
+    return 0
 
-    if settings.telegram.mode != "polling":
-        print("telegram poll: set TELEGRAM_MODE=polling (in webhook mode `serve` receives the updates)",
-              file=sys.stderr)
-        return 2
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """Answers stored events and delivers replies (and polls Telegram in polling mode), beside or
+    instead of `serve` doing it: the web process then only accepts webhooks and serves advisors."""
+    import asyncio
+
     from .desk import HelpDesk
     from .inbox import Inbox
     from .outbox import Outbox
     from .store import open_store
 
+    line, telegram = _channels(settings)
+    channels = [c for c in (line, telegram) if c is not None]
+    if not channels:
+        print("worker: no channel is configured (LINE_* or TELEGRAM_* variables)", file=sys.stderr)
+        return 2
     core = _load(settings)
 
-    async def poll() -> None:
+    async def work() -> None:
         store = open_store(settings.database_url)
         await store.open()
-        await telegram.start()
-        outbox = Outbox(store, {telegram.channel: telegram})
-        inbox = Inbox(store, HelpDesk(core, store, wake=outbox.wake), {telegram.channel: telegram})
+        if telegram is not None:
+            await telegram.start()
+        outbox = Outbox(store, {c.channel: c for c in channels}, poll_interval=WORKER_POLL_SECONDS)
+        inbox = Inbox(store, HelpDesk(core, store, wake=outbox.wake), {c.channel: c for c in channels},
+                      poll_interval=WORKER_POLL_SECONDS)
+        tasks = [inbox.run(), outbox.run()]
+        if telegram is not None and settings.telegram.mode == "polling":
+            tasks.append(telegram.poll(inbox.accept))
         try:
-            await asyncio.gather(telegram.poll(inbox.accept), inbox.run(), outbox.run())
+            await asyncio.gather(*tasks)
         finally:
-            await telegram.close()
+            for channel in channels:
+                await channel.close()
             await store.close()
 
     try:
-        asyncio.run(poll())
+        asyncio.run(work())
     except KeyboardInterrupt:
         pass
     return 0
@@ -301,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the web server on $PORT (default 8000)")
     serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--workers", type=int, help="worker processes (default $WEB_CONCURRENCY or 1)")
     serve.set_defaults(func=cmd_serve)
 
     adv = sub.add_parser("advisors", help="advisor accounts for the console and the API")
@@ -312,11 +332,14 @@ def build_parser() -> argparse.ArgumentParser:
         adv_sub.add_parser(name, help=text).add_argument("name")
     adv.set_defaults(log_level="WARNING", func=cmd_advisors)
 
-    tg = sub.add_parser("telegram", help="Telegram: command menus and webhook, or the long-polling worker")
+    worker = sub.add_parser("worker", help="answer stored events and deliver replies; polls Telegram when "
+                                           "TELEGRAM_MODE=polling (the Procfile's worker)")
+    worker.set_defaults(func=cmd_worker)
+
+    tg = sub.add_parser("telegram", help="Telegram: command menus in every language, and the webhook")
     tg_sub = tg.add_subparsers(dest="telegram_command", required=True)
     tg_setup = tg_sub.add_parser("setup", help="setMyCommands in every language; setWebhook with --webhook-url")
     tg_setup.add_argument("--webhook-url", help="e.g. https://your-host/webhooks/telegram")
-    tg_sub.add_parser("poll", help="receive updates by long polling (TELEGRAM_MODE=polling; the Procfile worker)")
     tg.set_defaults(func=cmd_telegram)
 
     ln = sub.add_parser("line", help="LINE tools")

@@ -85,6 +85,7 @@ class Settings:
     log_level: str = "INFO"
     cache_dir: Path | None = REPO_ROOT / ".cache"   # the trained model per content version; None: no cache
     advisor_hours: AdvisorHours = field(default_factory=lambda: AdvisorHours.parse(DEFAULT_HOURS, DEFAULT_TIMEZONE))
+    web_processing: bool = True                 # serve answers events itself; off when a worker process does
     line: LineSettings | None = None            # None: the LINE webhook is not mounted
     telegram: TelegramSettings | None = None    # None: no Telegram
 
@@ -143,6 +144,11 @@ class Settings:
                                                              env.get("MADOGUCHI_HOLIDAYS", ""))
             except HoursError as exc:
                 raise ConfigError(f"MADOGUCHI_ADVISOR_HOURS / MADOGUCHI_TIMEZONE / MADOGUCHI_HOLIDAYS: {exc}") from None
+        if "MADOGUCHI_WEB_PROCESSING" in env:
+            flag = env["MADOGUCHI_WEB_PROCESSING"].lower()
+            if flag not in ("on", "off"):
+                raise ConfigError(f"MADOGUCHI_WEB_PROCESSING must be on or off, got {flag!r}")
+            values["web_processing"] = flag == "on"
         values["line"] = _line(env)
         values["telegram"] = _telegram(env)
         return cls(**values)

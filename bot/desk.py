@@ -9,10 +9,11 @@ against other processes), so two quick messages cannot both see the old state.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from . import handoff
@@ -69,11 +70,47 @@ class HelpDesk:
                     return None
                 if not turn.reply.silent:
                     self._wake()
-                log.info("message handled", extra={
-                    "channel": message.channel, "conversation": stored.id, "intent": turn.reply.intent,
-                    "lang": turn.reply.lang, "mode": stored.state.mode.value, "silent": turn.reply.silent})
+                self._log(message, turn.reply, stored)
                 return Handled(turn.reply, stored)
             raise StaleConversation(f"{message.key}: kept changing while being answered")
+
+    async def handle_many(self, items: Sequence[tuple[IncomingMessage, int | None]]) -> list[Handled | None]:
+        """An inbox round: messages of different conversations, read in one transaction and written
+        in one (a stale or duplicate one alone falls back to `handle`). Same answers as `handle`
+        one by one, for a fraction of the database round trips."""
+        keys = [m.key for m, _ in items]
+        if len(set(keys)) != len(keys):
+            return [await self.handle(m, inbox_id=i) for m, i in items]
+        locks = [self._lock(k) for k in sorted(set(keys), key=str)]
+        async with contextlib.AsyncExitStack() as stack:
+            for lock in locks:
+                await stack.enter_async_context(lock)
+            conversations = await self.store.conversations_for([(m.key, m.user_id) for m, _ in items])
+            now = self._clock()
+            turns = []
+            for (message, _), conversation in zip(items, conversations):
+                turns.append(respond(self.core, message, conversation.state, now))
+                await asyncio.sleep(0)      # let waiting webhooks in between: they must answer fast
+            writes = [(c, replace(self._user_transition(c, m, t.reply, t.state), inbox_id=i))
+                      for (m, i), c, t in zip(items, conversations, turns)]
+            results = await self.store.commit_many(writes)
+        handled: list[Handled | None] = []
+        for (message, inbox_id), turn, result in zip(items, turns, results):
+            if isinstance(result, DuplicateMessage):
+                handled.append(None)
+            elif isinstance(result, Exception):          # stale: decide again on the new state
+                handled.append(await self.handle(message, inbox_id=inbox_id))
+            else:
+                self._log(message, turn.reply, result)
+                handled.append(Handled(turn.reply, result))
+        if any(h is not None and not h.reply.silent for h in handled):
+            self._wake()
+        return handled
+
+    def _log(self, message: IncomingMessage, reply: Reply, stored: Conversation) -> None:
+        log.info("message handled", extra={
+            "channel": message.channel, "conversation": stored.id, "intent": reply.intent,
+            "lang": reply.lang, "mode": stored.state.mode.value, "silent": reply.silent})
 
     def _user_transition(self, conversation: Conversation, message: IncomingMessage, reply: Reply,
                          state) -> Transition:

@@ -19,6 +19,7 @@ from .desk import HelpDesk
 from .messages import IncomingMessage
 from .outbox import backoff
 from .store.base import InboxEvent, LeasedEvent, Store
+from .wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class Preparer(Protocol):
 
 class Inbox:
     def __init__(self, store: Store, desk: HelpDesk, preparers: Mapping[str, Preparer], *,
-                 poll_interval: float = 1.0, lease_seconds: float = 60.0, batch: int = 64,
+                 poll_interval: float = 1.0, lease_seconds: float = 60.0, batch: int = 32,
                  max_attempts: int = MAX_ATTEMPTS) -> None:
         self._store = store
         self._desk = desk
@@ -45,24 +46,48 @@ class Inbox:
         self._lease_seconds = lease_seconds
         self._batch = batch
         self._max_attempts = max_attempts
-        self._wake = asyncio.Event()
+        self._wake = Wakeup()
         self._pruned_at = 0.0
+        self._pending: list[tuple[list[InboxEvent], asyncio.Future[int]]] = []
+        self._flushing: asyncio.Task[None] | None = None
 
     @property
     def channels(self) -> tuple[str, ...]:
         return tuple(self._preparers)
 
     async def accept(self, messages: Sequence[IncomingMessage]) -> int:
-        """Store events (idempotent by platform event id); returns how many were new."""
+        """Store events (idempotent by platform event id); returns how many were new.
+
+        Webhooks arriving together are written in one transaction (a group commit): under load
+        that is one disk write for many webhooks instead of one each."""
         events = [InboxEvent(m.channel, m.message_id or "", m.chat_id, m.to_record()) for m in messages]
         if any(not e.event_id for e in events):
             raise ValueError("every accepted message needs its platform event id")
-        new = await self._store.accept_events(events) if events else 0
-        if new:
-            self._wake.set()
+        if not events:
+            return 0
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._pending.append((events, future))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush())
+        new = await future
         if new < len(events):
             log.info("redelivered events dropped", extra={"count": len(events) - new})
         return new
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                stored = await self._store.accept_events([e for events, _ in batch for e in events])
+            except Exception as exc:           # the webhooks answer 503 and the platform redelivers
+                for _, future in batch:
+                    future.set_exception(exc)
+                continue
+            offset = 0
+            for events, future in batch:
+                future.set_result(sum(stored[offset:offset + len(events)]))
+                offset += len(events)
+            self._wake.ring()
 
     async def run(self) -> None:
         while True:
@@ -76,41 +101,60 @@ class Inbox:
                 handled = 0
             if handled:
                 continue
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
-            except TimeoutError:
-                pass
-            self._wake.clear()
+            await self._wake.wait(self._poll_interval)
 
     async def process_due(self) -> int:
         events = await self._store.lease_inbox(self.channels, self._batch, self._lease_seconds)
-        if events:
-            await asyncio.gather(*(self._process(e) for e in events))
+        if not events:
+            return 0
+        prepared = await asyncio.gather(*(self._prepare(e) for e in events))
+        ready = [(e, m) for e, m in zip(events, prepared) if m is not None]
+        try:
+            results = await self._desk.handle_many([(m, e.id) for e, m in ready])
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # one bad message must not hold up the others: answer them one by one
+            log.exception("batched handling failed; handling one by one")
+            await asyncio.gather(*(self._handle_one(e, m) for e, m in ready))
+            return len(events)
+        for (event, _), handled in zip(ready, results):
+            if handled is None:                      # stored before under its message id
+                await self._store.inbox_done(event.id)
         return len(events)
+
+    async def _prepare(self, event: LeasedEvent) -> IncomingMessage | None:
+        try:
+            return await self._preparers[event.channel].prepare(IncomingMessage.from_record(event.message))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await self._failed(event, exc)
+            return None
+
+    async def _handle_one(self, event: LeasedEvent, message: IncomingMessage) -> None:
+        try:
+            if await self._desk.handle(message, inbox_id=event.id) is None:
+                await self._store.inbox_done(event.id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await self._failed(event, exc)
 
     async def drain(self, rounds: int = 100) -> None:
         for _ in range(rounds):
             if not await self.process_due():
                 return
 
-    async def _process(self, event: LeasedEvent) -> None:
-        try:
-            message = IncomingMessage.from_record(event.message)
-            message = await self._preparers[event.channel].prepare(message)
-            handled = await self._desk.handle(message, inbox_id=event.id)
-            if handled is None:                      # stored before under its message id
-                await self._store.inbox_done(event.id)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            if event.attempts >= self._max_attempts:
-                log.exception("event given up", extra={"event": event.id, "channel": event.channel})
-                await self._store.inbox_failed(event.id, error)
-            else:
-                log.warning("event will be retried", extra={"event": event.id, "channel": event.channel,
-                                                            "attempt": event.attempts, "error": error})
-                await self._store.inbox_retry(event.id, backoff(event.attempts), error)
+    async def _failed(self, event: LeasedEvent, exc: Exception) -> None:
+        error = f"{type(exc).__name__}: {exc}"
+        if event.attempts >= self._max_attempts:
+            log.error("event given up", extra={"event": event.id, "channel": event.channel, "error": error})
+            await self._store.inbox_failed(event.id, error)
+        else:
+            log.warning("event will be retried", extra={"event": event.id, "channel": event.channel,
+                                                        "attempt": event.attempts, "error": error})
+            await self._store.inbox_retry(event.id, backoff(event.attempts), error)
 
     async def _prune(self) -> None:
         now = time.time()

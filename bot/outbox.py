@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from .messages import ConversationKey, DeliveryError, OutgoingMessage, Sender
 from .store.base import OutboxItem, Store
+from .wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class Outbox:
         self._lease_seconds = lease_seconds
         self._batch = batch
         self._max_attempts = max_attempts
-        self._wake = asyncio.Event()
+        self._wake = Wakeup()
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -44,7 +45,7 @@ class Outbox:
 
     def wake(self) -> None:
         """Something was queued in this process: deliver now instead of at the next poll."""
-        self._wake.set()
+        self._wake.ring()
 
     async def run(self) -> None:
         """Deliver until cancelled; rows queued by other processes are picked up by polling."""
@@ -58,17 +59,14 @@ class Outbox:
                 delivered = 0
             if delivered:
                 continue
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
-            except TimeoutError:
-                pass
-            self._wake.clear()
+            await self._wake.wait(self._poll_interval)
 
     async def deliver_due(self) -> int:
         """One round: lease what is due and send it, conversations side by side. Returns the count leased."""
         items = await self._store.lease_outbox(self.channels, self._batch, self._lease_seconds)
         if items:
-            await asyncio.gather(*(self._deliver(item) for item in items))
+            results = await asyncio.gather(*(self._deliver(item) for item in items))
+            await self._store.mark_sent_many([item.id for item, sent in zip(items, results) if sent])
         return len(items)
 
     async def drain(self, rounds: int = 100) -> None:
@@ -77,7 +75,8 @@ class Outbox:
             if not await self.deliver_due():
                 return
 
-    async def _deliver(self, item: OutboxItem) -> None:
+    async def _deliver(self, item: OutboxItem) -> bool:
+        """True when sent (the caller marks the round's sent messages together)."""
         sender = self._senders[item.channel]
         message = OutgoingMessage(
             key=ConversationKey(item.channel, item.chat_id), user_id=item.user_id, text=item.text,
@@ -88,12 +87,12 @@ class Outbox:
             await sender.send(message)
         except DeliveryError as exc:
             await self._failed(item, attempt, str(exc), exc.permanent, exc.retry_after)
-            return
+            return False
         except Exception as exc:   # a bug or an SDK surprise: keep the message and try again later
             log.exception("delivery raised", extra={"message_id": item.id, "channel": item.channel})
             await self._failed(item, attempt, f"{type(exc).__name__}: {exc}", False, None)
-            return
-        await self._store.mark_sent(item.id)
+            return False
+        return True
 
     async def _failed(self, item: OutboxItem, attempt: int, error: str, permanent: bool,
                       retry_after: float | None) -> None:

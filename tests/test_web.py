@@ -1,42 +1,84 @@
-"""The web server, started for real on 127.0.0.1."""
+"""`python -m bot serve` as a PaaS runs it: a real process, configured only by the environment."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import hashlib
+import hmac
+import json
 import os
-import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
+from servers import free_port, serving
+from standins import Recorder, line_api
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_serve_answers_healthz_on_port() -> None:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"], cwd=ROOT,
-                            env={**os.environ, "PORT": str(port)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+@contextlib.contextmanager
+def serve(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w+")
+    full = {**os.environ, "PORT": str(port), "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", **env}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"], cwd=ROOT, env=full,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                httpx.get(f"{base}/healthz", timeout=2)
                 break
             except httpx.TransportError:
-                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+                assert proc.poll() is None, (tmp_path / "serve.log").read_text()
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.2)
-        assert response.status_code == 200
-        assert response.json()["status"] == "ok"
-        assert httpx.get(f"http://127.0.0.1:{port}/nope", timeout=2).status_code == 404
+        yield base, proc
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        log.close()
+
+
+def test_serve_with_no_tokens_answers_healthz_and_mounts_no_webhook(tmp_path: Path) -> None:
+    with serve({}, tmp_path) as (base, _):
+        response = httpx.get(f"{base}/healthz", timeout=2)
+        assert response.status_code == 200 and response.json()["status"] == "ok"
+        assert response.json()["schema"] >= 2
+        assert httpx.post(f"{base}/webhooks/line", content=b"{}", timeout=2).status_code == 404
+        assert httpx.get(f"{base}/nope", timeout=2).status_code == 404
+    log = (tmp_path / "serve.log").read_text()
+    assert "webhook not mounted" in log and "channel=line" in log
+
+
+def test_serve_configured_by_environment_answers_line(tmp_path: Path) -> None:
+    recorder = Recorder()
+    with serving(line_api(recorder)) as api_base:
+        env = {"LINE_CHANNEL_SECRET": "s3cret", "LINE_CHANNEL_ACCESS_TOKEN": "tok", "LINE_API_BASE_URL": api_base,
+               "MADOGUCHI_ENV": "production"}
+        with serve(env, tmp_path) as (base, _):
+            event = {"type": "message", "mode": "active", "timestamp": 1, "webhookEventId": "01HWEB",
+                     "deliveryContext": {"isRedelivery": False}, "replyToken": "rt",
+                     "source": {"type": "user", "userId": "Uweb"},
+                     "message": {"id": "1", "type": "text", "text": "secret words about my visa", "quoteToken": "q"}}
+            raw = json.dumps({"destination": "U", "events": [event]}).encode()
+            signature = base64.b64encode(hmac.new(b"s3cret", raw, hashlib.sha256).digest()).decode()
+            response = httpx.post(f"{base}/webhooks/line", content=raw, headers={"X-Line-Signature": signature})
+            assert response.status_code == 200
+            [reply] = recorder.wait("/v2/bot/message/reply", 1, timeout=20)
+            assert reply.body["replyToken"] == "rt"
+    log = (tmp_path / "serve.log").read_text()
+    assert "secret words" not in log                                  # production logs carry no message text
+
+
+def test_a_malformed_variable_stops_the_start_with_its_name(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "LINE_CHANNEL_SECRET": "only-the-secret"}, timeout=60)
+    assert result.returncode == 2 and "LINE_CHANNEL_ACCESS_TOKEN" in result.stderr

@@ -13,6 +13,7 @@ import datetime as dt
 import hmac
 import json
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
+from telegram.warnings import PTBDeprecationWarning
 from telegram.request import HTTPXRequest
 
 from .. import replies
@@ -156,7 +158,7 @@ class TelegramChannel:
                 updates = await self.bot.get_updates(offset=offset, timeout=POLL_TIMEOUT,
                                                      allowed_updates=["message", "callback_query"])
             except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(_retry_after(exc))
                 continue
             except (NetworkError, TelegramError) as exc:
                 log.warning("telegram polling failed; retrying", extra={"error": type(exc).__name__})
@@ -189,7 +191,7 @@ class TelegramChannel:
                 await self.bot.send_message(chat_id=int(out.key.chat_id), text=chunk,
                                             reply_markup=keyboard if i == len(chunks) - 1 else None)
         except RetryAfter as exc:
-            raise DeliveryError("Telegram flood control (429)", retry_after=_seconds(exc.retry_after)) from None
+            raise DeliveryError("Telegram flood control (429)", retry_after=_retry_after(exc)) from None
         except (Forbidden, BadRequest, InvalidToken) as exc:
             raise DeliveryError(f"Telegram refused the message: {type(exc).__name__}", permanent=True) from None
         except (NetworkError, TelegramError) as exc:
@@ -218,5 +220,9 @@ def _command(text: str) -> tuple[str, str | None] | None:
     return name.lower(), (addressee.lower() or None)
 
 
-def _seconds(value: int | float | dt.timedelta) -> float:
+def _retry_after(exc: RetryAfter) -> float:
+    """Seconds to wait; PTB 22 is moving `retry_after` from int to timedelta and warns on reading it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)

@@ -26,7 +26,8 @@ from ..conversation import ConversationState, Mode
 from ..messages import Choice, ConversationKey
 from .base import (
     Advisor, AdvisorSession, AuditEntry, Conversation, Decide, DuplicateAdvisor, DuplicateMessage, InboxEvent,
-    LeasedEvent, NewMessage, NotFound, OutboxItem, QueueEntry, StaleConversation, StoredMessage, Transition,
+    LeasedEvent, NewMessage, NotFound, OutboxItem, QueueEntry, StaleConversation, StoredMessage, StoreError,
+    Transition,
 )
 from .migrations import MIGRATIONS, statements
 
@@ -37,11 +38,13 @@ _CONVERSATION = """
 SELECT c.*, u.platform_user_id FROM conversations c JOIN users u ON u.id = c.user_id
 """
 RECENT_INTENTS = 3
+SQLITE_BUSY_SECONDS = 0.002     # SQLite's own wait; longer waits are retried by _retrying
+LOCK_POLL_SECONDS = 0.001
 
 
 class SQLiteStore:
     def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time,
-                 busy_timeout: float = 10.0, synchronous: str = "FULL") -> None:
+                 busy_timeout: float = 10.0, synchronous: str = "NORMAL") -> None:
         self.path = Path(path)
         self._clock = clock
         self._busy_timeout = busy_timeout
@@ -52,7 +55,20 @@ class SQLiteStore:
     # -- plumbing -----------------------------------------------------------------------------
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._retrying, fn, *args)
+
+    def _retrying(self, fn: Callable[..., T], *args: Any) -> T:
+        """Every call is one whole transaction, so when another process holds the write lock it is
+        simply tried again. SQLite's own busy handler backs off to 100 ms sleeps, which made a webhook
+        wait that long behind a worker's millisecond transaction; this polls every millisecond."""
+        deadline = time.monotonic() + self._busy_timeout
+        while True:
+            try:
+                return fn(*args)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(LOCK_POLL_SECONDS)
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -79,11 +95,11 @@ class SQLiteStore:
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                               timeout=self._busy_timeout)
+                               timeout=SQLITE_BUSY_SECONDS)
         conn.row_factory = sqlite3.Row
         self._db = sqlite_utils.Database(conn)
         self._db.enable_wal()
-        conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+        conn.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_SECONDS * 1000)}")
         conn.execute(f"PRAGMA synchronous = {self._synchronous}")
         conn.execute("PRAGMA foreign_keys = ON")
         self._migrate()
@@ -114,21 +130,50 @@ class SQLiteStore:
         return await self._run(self._conversation_for, key, user_id)
 
     def _conversation_for(self, key: ConversationKey, user_id: str) -> Conversation:
+        with self._tx():
+            return self._conversation_for_in_tx(key, user_id)
+
+    def _conversation_for_in_tx(self, key: ConversationKey, user_id: str) -> Conversation:
         now = self._clock()
-        with self._tx() as db:
-            row = db.conn.execute(
-                "INSERT INTO users (channel, platform_user_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (channel, platform_user_id) DO UPDATE SET last_seen = excluded.last_seen "
-                "RETURNING id", (key.channel, user_id, now, now)).fetchone()
-            found = db.conn.execute(_CONVERSATION + "WHERE c.channel = ? AND c.chat_id = ?",
-                                    (key.channel, key.chat_id)).fetchone()
-            if found is not None:
-                return _conversation(found)
-            db.conn.execute(
-                "INSERT INTO conversations (channel, chat_id, user_id, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)", (key.channel, key.chat_id, row["id"], now, now))
-            return _conversation(db.conn.execute(_CONVERSATION + "WHERE c.channel = ? AND c.chat_id = ?",
-                                                 (key.channel, key.chat_id)).fetchone())
+        conn = self.db.conn
+        row = conn.execute(
+            "INSERT INTO users (channel, platform_user_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (channel, platform_user_id) DO UPDATE SET last_seen = excluded.last_seen "
+            "RETURNING id", (key.channel, user_id, now, now)).fetchone()
+        found = conn.execute(_CONVERSATION + "WHERE c.channel = ? AND c.chat_id = ?", (key.channel, key.chat_id)).fetchone()
+        if found is not None:
+            return _conversation(found)
+        conn.execute("INSERT INTO conversations (channel, chat_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                     (key.channel, key.chat_id, row["id"], now, now))
+        return _conversation(conn.execute(_CONVERSATION + "WHERE c.channel = ? AND c.chat_id = ?",
+                                          (key.channel, key.chat_id)).fetchone())
+
+    async def conversations_for(self, items: Sequence[tuple[ConversationKey, str]]) -> list[Conversation]:
+        """Many at once (an inbox round), in one transaction."""
+        def read() -> list[Conversation]:
+            with self._tx():
+                return [self._conversation_for_in_tx(key, user_id) for key, user_id in items]
+        return await self._run(read)
+
+    async def commit_many(self, items: Sequence[tuple[Conversation, Transition]]) -> list[Conversation | StoreError]:
+        """Many commits in one transaction, each in a savepoint: a stale conversation or a duplicate
+        message fails alone (its error is returned in its place) and the others are kept."""
+        def write() -> list[Conversation | StoreError]:
+            results: list[Conversation | StoreError] = []
+            with self._tx() as db:
+                for conversation, transition in items:
+                    db.conn.execute("SAVEPOINT item")
+                    try:
+                        self._write(conversation, transition, expect_version=True)
+                    except (StaleConversation, DuplicateMessage) as exc:
+                        db.conn.execute("ROLLBACK TO item")
+                        db.conn.execute("RELEASE item")
+                        results.append(exc)
+                        continue
+                    db.conn.execute("RELEASE item")
+                    results.append(self._conversation(conversation.id))
+            return results
+        return await self._run(write)
 
     async def conversation(self, conversation_id: int) -> Conversation:
         return await self._run(self._conversation, conversation_id)
@@ -330,20 +375,18 @@ class SQLiteStore:
 
     # -- the inbox ----------------------------------------------------------------------------
 
-    async def accept_events(self, events: Sequence[InboxEvent]) -> int:
+    async def accept_events(self, events: Sequence[InboxEvent]) -> list[bool]:
         return await self._run(self._accept, tuple(events))
 
-    def _accept(self, events: tuple[InboxEvent, ...]) -> int:
-        """One transaction for a whole webhook body; a redelivered event id is ignored."""
+    def _accept(self, events: tuple[InboxEvent, ...]) -> list[bool]:
+        """One transaction for many webhooks; True for each event stored, False for a redelivery."""
         now = self._clock()
         with self._tx() as db:
-            before = db.conn.total_changes
-            db.conn.executemany(
+            return [db.conn.execute(
                 "INSERT INTO inbox (channel, event_id, chat_id, message, received_at, next_attempt_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, event_id) DO NOTHING",
-                [(e.channel, e.event_id, e.chat_id, json.dumps(e.message, ensure_ascii=False), now, now)
-                 for e in events])
-            return db.conn.total_changes - before
+                (e.channel, e.event_id, e.chat_id, json.dumps(e.message, ensure_ascii=False), now, now)).rowcount == 1
+                for e in events]
 
     async def lease_inbox(self, channels: Sequence[str], limit: int, lease_seconds: float) -> list[LeasedEvent]:
         return await self._run(self._lease_inbox, tuple(channels), limit, lease_seconds)
@@ -433,6 +476,17 @@ class SQLiteStore:
         await self._run(self._mark, message_id,
                         "delivery = 'failed', lease_until = NULL, attempts = attempts + 1, last_error = ?",
                         (error[:500],))
+
+    async def mark_sent_many(self, message_ids: Sequence[int]) -> None:
+        """One transaction for a whole delivery round."""
+        def mark() -> None:
+            with self._tx() as db:
+                now = self._clock()
+                db.conn.executemany(
+                    "UPDATE messages SET delivery = 'sent', delivered_at = ?, lease_until = NULL, "
+                    "attempts = attempts + 1 WHERE id = ? AND delivery = 'pending'", [(now, i) for i in message_ids])
+        if message_ids:
+            await self._run(mark)
 
     def _mark(self, message_id: int, assignments: str, params: tuple[Any, ...]) -> None:
         with self._tx() as db:

@@ -29,6 +29,7 @@ from ..outbox import Outbox
 from ..store.base import Store
 from . import api, console
 from . import webhooks as webhooks_
+from .processing import ProcessingThread
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,12 @@ class SecurityHeaders:
 
 
 def create_app(core: Core, store: Store, *, line: LineChannel | None = None,
-               telegram: TelegramChannel | None = None, telegram_webhook: bool = True) -> Starlette:
+               telegram: TelegramChannel | None = None, telegram_webhook: bool = True,
+               processing: bool = True) -> Starlette:
     """A platform whose channel is None is not mounted. Telegram in polling mode
-    (`telegram_webhook=False`) is still used here to deliver advisors' messages."""
+    (`telegram_webhook=False`) is still used here to deliver advisors' messages. With
+    `processing=False` this process only stores events and serves advisors; `madoguchi worker`
+    answers and delivers."""
     channels: list[LineChannel | TelegramChannel] = [c for c in (line, telegram) if c is not None]
     outbox = Outbox(store, {c.channel: c for c in channels})
     desk = HelpDesk(core, store, wake=outbox.wake)
@@ -81,19 +85,22 @@ def create_app(core: Core, store: Store, *, line: LineChannel | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await store.open()
-        for channel in channels:
-            if isinstance(channel, TelegramChannel):
-                await channel.start()
-        tasks = [asyncio.create_task(outbox.run(), name="outbox"), asyncio.create_task(inbox.run(), name="inbox")]
-        log.info("server ready", extra={"channels": ",".join(outbox.channels) or "none"})
+        worker = ProcessingThread(inbox, outbox, channels) if processing else None
+        if worker is not None:
+            worker.start()
+        else:                                  # the channels still parse webhooks here
+            for channel in channels:
+                if isinstance(channel, TelegramChannel):
+                    await channel.start()
+        log.info("server ready", extra={"channels": ",".join(outbox.channels) or "none", "processing": processing})
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            for channel in channels:
-                await channel.close()
+            if worker is not None:
+                await asyncio.to_thread(worker.stop)
+            else:
+                for channel in channels:
+                    await channel.close()
             await store.close()
 
     async def healthz(request: Request) -> JSONResponse:

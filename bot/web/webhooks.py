@@ -17,7 +17,7 @@ from starlette.routing import Route
 from ..channels.line import LineChannel
 from ..channels.telegram import TelegramChannel
 from ..inbox import Inbox
-from ..messages import PayloadRejected
+from ..messages import IncomingMessage, PayloadRejected
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,7 @@ def line_route(line: LineChannel, inbox: Inbox) -> Route:
             return _refused(line.channel, 413, "body too large")
         except PayloadRejected as exc:
             return _refused(line.channel, exc.status, exc.reason)
-        await inbox.accept(messages)
-        return Response(status_code=200)
+        return await _accept(inbox, line.channel, messages)
     return Route("/webhooks/line", webhook, methods=["POST"])
 
 
@@ -70,6 +69,15 @@ def telegram_route(telegram: TelegramChannel, inbox: Inbox) -> Route:
             return _refused(telegram.channel, 413, "body too large")
         except PayloadRejected as exc:
             return _refused(telegram.channel, exc.status, exc.reason)
-        await inbox.accept(messages)
-        return Response(status_code=200)
+        return await _accept(inbox, telegram.channel, messages)
     return Route("/webhooks/telegram", webhook, methods=["POST"])
+
+
+async def _accept(inbox: Inbox, channel: str, messages: list[IncomingMessage]) -> Response:
+    try:
+        await inbox.accept(messages)
+    except Exception:
+        # nothing was stored: 503 makes the platform deliver the events again later
+        log.exception("webhook events could not be stored", extra={"channel": channel})
+        return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
+    return Response(status_code=200)
