@@ -260,3 +260,17 @@ def test_bad_payloads_get_a_4xx_or_a_logged_200_and_the_server_keeps_answering(l
         line.api.wait("/v2/bot/message/", 1)                           # answered, not choked on
     assert httpx.get(f"{line.base}/healthz", timeout=5).status_code == 200
     assert line.post(body(text_event("hello", user="U7"))).status_code == 200
+
+
+async def test_setup_richmenu_creates_uploads_and_sets_the_default(line: Setup, core: Core) -> None:
+    from bot.channels.line_richmenu import setup_rich_menu
+
+    channel = LineChannel(SECRET, "access-token", line.api_base)
+    assert await setup_rich_menu(channel, core.catalogs, "vi") == "richmenu-0001"
+    [created] = line.api.sent("/v2/bot/richmenu")[:1]
+    assert created.path == "/v2/bot/richmenu"
+    assert [a["action"]["data"] for a in created.body["areas"]] == ["menu", "language", "advisor"]
+    assert created.body["size"] == {"width": 2500, "height": 843} and len(created.body["chatBarText"]) <= 14
+    [upload] = line.api.sent("/content")
+    assert upload.headers["content-type"] == "image/png" and upload.body[:8] == b"\x89PNG\r\n\x1a\n"
+    assert line.api.sent("/v2/bot/user/all/richmenu/richmenu-0001")
