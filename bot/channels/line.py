@@ -8,6 +8,7 @@ carry a retry key derived from the outbox row, so a retried push is not shown tw
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -30,7 +31,7 @@ from linebot.v3.webhooks import (
 )
 
 from ..language.hints import platform_hint
-from ..messages import DeliveryError, IncomingMessage, OutgoingMessage, PayloadRejected
+from ..messages import Choice, DeliveryError, IncomingMessage, OutgoingMessage, PayloadRejected
 
 log = logging.getLogger(__name__)
 
@@ -211,13 +212,17 @@ def _with_hint(message: IncomingMessage, hint: str) -> IncomingMessage:
 def render(out: OutgoingMessage) -> list[TextMessage]:
     """Text in chunks LINE accepts; the choices as quick-reply buttons on the last one."""
     chunks = [out.text[i:i + MAX_TEXT] for i in range(0, len(out.text), MAX_TEXT)][:MAX_MESSAGES] or [" "]
-    quick = None
-    if out.choices:
-        quick = QuickReply(items=[
-            QuickReplyItem(action=PostbackAction(label=c.label[:MAX_LABEL], data=c.payload, display_text=c.label[:300]))
-            for c in out.choices[:MAX_QUICK_REPLIES]])
+    quick = quick_reply(out.choices) if out.choices else None
     return [TextMessage(text=chunk, quick_reply=quick if i == len(chunks) - 1 else None)
             for i, chunk in enumerate(chunks)]
+
+
+@functools.lru_cache(maxsize=1024)
+def quick_reply(choices: tuple[Choice, ...]) -> QuickReply:
+    """The same few menus recur in every language: built (and validated by the SDK) once each."""
+    return QuickReply(items=[
+        QuickReplyItem(action=PostbackAction(label=c.label[:MAX_LABEL], data=c.payload, display_text=c.label[:300]))
+        for c in choices[:MAX_QUICK_REPLIES]])
 
 
 def _delivery_error(exc: ApiException) -> DeliveryError:
