@@ -82,3 +82,30 @@ def test_a_malformed_variable_stops_the_start_with_its_name(tmp_path: Path) -> N
     result = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "LINE_CHANNEL_SECRET": "only-the-secret"}, timeout=60)
     assert result.returncode == 2 and "LINE_CHANNEL_ACCESS_TOKEN" in result.stderr
+
+
+def test_procfile_web_and_worker_share_the_work(tmp_path: Path) -> None:
+    """web only accepts (MADOGUCHI_WEB_PROCESSING=off); the worker process answers and delivers."""
+    recorder = Recorder()
+    with serving(line_api(recorder)) as api_base:
+        env = {"LINE_CHANNEL_SECRET": "s3cret", "LINE_CHANNEL_ACCESS_TOKEN": "tok", "LINE_API_BASE_URL": api_base,
+               "MADOGUCHI_WEB_PROCESSING": "off"}
+        with serve(env, tmp_path) as (base, _):
+            event = {"type": "message", "mode": "active", "timestamp": 1, "webhookEventId": "01HWORKER",
+                     "deliveryContext": {"isRedelivery": False}, "replyToken": "rt-worker",
+                     "source": {"type": "user", "userId": "Uworker"},
+                     "message": {"id": "1", "type": "text", "text": "hello", "quoteToken": "q"}}
+            raw = json.dumps({"destination": "U", "events": [event]}).encode()
+            signature = base64.b64encode(hmac.new(b"s3cret", raw, hashlib.sha256).digest()).decode()
+            assert httpx.post(f"{base}/webhooks/line", content=raw, headers={"X-Line-Signature": signature}).status_code == 200
+            time.sleep(1.0)
+            assert recorder.sent("/v2/bot/message/") == []                 # the web process did not answer
+            worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT,
+                                      env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", **env},
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                [reply] = recorder.wait("/v2/bot/message/reply", 1, timeout=60)
+                assert reply.body["replyToken"] == "rt-worker"
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)
