@@ -22,6 +22,7 @@ from bot.understanding.model import OUT_OF_SCOPE, build_model
 from bot.understanding.match import Matcher, MatchSettings
 
 FOLDS = 5
+LONG_CHARS = 100            # "long" messages: several sentences of context before the question
 
 
 def held_out(text: str, fold: int) -> bool:
@@ -43,12 +44,13 @@ def split(data: IntentData, fold: int) -> tuple[IntentData, list[tuple[str, str,
 
 
 def evaluate(matcher: Matcher, test: list[tuple[str, str, str]]) -> str:
-    right = oos_total = oos_answered = safety_total = safety_hit = false_urgent = 0
+    right = oos_total = oos_answered = safety_total = safety_hit = false_urgent = long_right = 0
     per_lang: dict[str, list[int]] = {}
     for lang, intent, text in test:
         got = matcher.match(text).intent
         ok = got == intent
         right += ok
+        long_right += ok and len(text) >= LONG_CHARS
         per_lang.setdefault(lang, [0, 0])
         per_lang[lang][0] += ok
         per_lang[lang][1] += 1
@@ -61,7 +63,9 @@ def evaluate(matcher: Matcher, test: list[tuple[str, str, str]]) -> str:
         elif got in ("help.abuse", "help.emergency"):
             false_urgent += 1
     langs = " ".join(f"{l}={r / t:.0%}" for l, (r, t) in sorted(per_lang.items()))
-    return (f"acc {right / len(test):.1%}  oos-answered {oos_answered / max(1, oos_total):.1%}  "
+    long_total = sum(1 for _, _, t in test if len(t) >= LONG_CHARS)
+    return (f"acc {right / len(test):.1%}  long {long_right / max(1, long_total):.1%} ({long_total})  "
+            f"oos-answered {oos_answered / max(1, oos_total):.1%}  "
             f"safety {safety_hit / max(1, safety_total):.1%}  false-urgent {false_urgent}  [{langs}]")
 
 
@@ -69,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fold", type=int, default=0)
     parser.add_argument("--grid", action="store_true", help="try a grid of settings")
+    parser.add_argument("--focus", action="store_true", help="try weights for the last sentence of long messages")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
 
@@ -78,6 +83,10 @@ def main() -> None:
     base = MatchSettings()
     print(f"held out {len(test)} examples (fold {args.fold})")
     print(f"default  {evaluate(Matcher(model, base), test)}")
+    if args.focus:
+        for weight in (0.3, 0.5, 0.7):
+            settings = replace(base, focus_weight=weight)
+            print(f"focus={weight}  {evaluate(Matcher(model, settings), test)}")
     if args.grid:
         for threshold, scope in itertools.product((0.15, 0.2, 0.3), (0.0, 0.2, 0.3, 0.5)):
             settings = replace(base, threshold=threshold, in_scope_margin=scope)

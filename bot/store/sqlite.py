@@ -1,129 +1,30 @@
-"""The SQLite store: one real file, WAL mode, every call one transaction on one worker thread.
+"""The SQLite store: conversations, messages, advisors, the inbox and the outbox on one real file.
 
-Why one thread: sqlite3 connections are not shared across threads safely, and a single writer
-per process is what SQLite wants anyway; the thread keeps the event loop free. Why BEGIN
-IMMEDIATE: a read-then-write transaction must hold the write lock from its first read, or a
-second process (the Telegram polling worker, an advisor's request) could change the row in
-between — that is how a bot ends up talking over an advisor.
+Each method is one transaction on the connection's worker thread (sqlite_connection.py); the
+inbox's and outbox's SQL lives in sqlite_queues.py, row conversion in sqlite_rows.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
-import logging
 import sqlite3
-import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
-import sqlite_utils
-
-from ..conversation import ConversationState, Mode
-from ..messages import Choice, ConversationKey
+from ..conversation import Mode
+from ..messages import ConversationKey
+from . import sqlite_queues as queues
+from . import sqlite_rows as rows
 from .base import (
     Advisor, AdvisorSession, AuditEntry, Conversation, Decide, DuplicateAdvisor, DuplicateMessage, InboxEvent,
     LeasedEvent, NewMessage, NotFound, OutboxItem, QueueEntry, StaleConversation, StoredMessage, StoreError,
     Transition,
 )
-from .migrations import MIGRATIONS, statements
+from .sqlite_connection import SQLiteConnection
 
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-_CONVERSATION = """
-SELECT c.*, u.platform_user_id FROM conversations c JOIN users u ON u.id = c.user_id
-"""
 RECENT_INTENTS = 3
-SQLITE_BUSY_SECONDS = 0.002     # SQLite's own wait; longer waits are retried by _retrying
-LOCK_POLL_SECONDS = 0.001
 
 
-class SQLiteStore:
-    def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time,
-                 busy_timeout: float = 10.0, synchronous: str = "NORMAL") -> None:
-        self.path = Path(path)
-        self._clock = clock
-        self._busy_timeout = busy_timeout
-        self._synchronous = synchronous
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
-        self._db: sqlite_utils.Database | None = None
-
-    # -- plumbing -----------------------------------------------------------------------------
-
-    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self._retrying, fn, *args)
-
-    def _retrying(self, fn: Callable[..., T], *args: Any) -> T:
-        """Every call is one whole transaction, so when another process holds the write lock it is
-        simply tried again. SQLite's own busy handler backs off to 100 ms sleeps, which made a webhook
-        wait that long behind a worker's millisecond transaction; this polls every millisecond."""
-        deadline = time.monotonic() + self._busy_timeout
-        while True:
-            try:
-                return fn(*args)
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(LOCK_POLL_SECONDS)
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        if self._db is None:
-            raise RuntimeError("store not opened")
-        return self._db
-
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite_utils.Database]:
-        db = self.db
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-        db.conn.execute("COMMIT")
-
-    async def open(self) -> None:
-        await self._run(self._open)
-
-    def _open(self) -> None:
-        if self.path.parent and not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                               timeout=SQLITE_BUSY_SECONDS)
-        conn.row_factory = sqlite3.Row
-        self._db = sqlite_utils.Database(conn)
-        self._db.enable_wal()
-        conn.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_SECONDS * 1000)}")
-        conn.execute(f"PRAGMA synchronous = {self._synchronous}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        self._migrate()
-
-    def _migrate(self) -> None:
-        for number, script in MIGRATIONS:
-            with self._tx() as db:
-                # read inside the write lock: two processes starting together migrate once
-                if db.conn.execute("PRAGMA user_version").fetchone()[0] >= number:
-                    continue
-                for statement in statements(script):
-                    db.conn.execute(statement)
-                db.conn.execute(f"PRAGMA user_version = {number}")
-            log.info("database migrated", extra={"version": number, "path": str(self.path)})
-
-    async def schema_version(self) -> int:
-        return await self._run(lambda: self.db.conn.execute("PRAGMA user_version").fetchone()[0])
-
-    async def close(self) -> None:
-        if self._db is not None:
-            await self._run(self.db.close)
-            self._db = None
-        self._executor.shutdown(wait=True)
-
+class SQLiteStore(SQLiteConnection):
     # -- conversations ------------------------------------------------------------------------
 
     async def conversation_for(self, key: ConversationKey, user_id: str) -> Conversation:
@@ -140,12 +41,12 @@ class SQLiteStore:
             "INSERT INTO users (channel, platform_user_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (channel, platform_user_id) DO UPDATE SET last_seen = excluded.last_seen "
             "RETURNING id", (key.channel, user_id, now, now)).fetchone()
-        found = conn.execute(_CONVERSATION + "WHERE c.channel = ? AND c.chat_id = ?", (key.channel, key.chat_id)).fetchone()
+        found = conn.execute(rows.CONVERSATION_SELECT + "WHERE c.channel = ? AND c.chat_id = ?", (key.channel, key.chat_id)).fetchone()
         if found is not None:
-            return _conversation(found)
+            return rows.conversation(found)
         conn.execute("INSERT INTO conversations (channel, chat_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                      (key.channel, key.chat_id, row["id"], now, now))
-        return _conversation(conn.execute(_CONVERSATION + "WHERE c.channel = ? AND c.chat_id = ?",
+        return rows.conversation(conn.execute(rows.CONVERSATION_SELECT + "WHERE c.channel = ? AND c.chat_id = ?",
                                           (key.channel, key.chat_id)).fetchone())
 
     async def conversations_for(self, items: Sequence[tuple[ConversationKey, str]]) -> list[Conversation]:
@@ -179,10 +80,10 @@ class SQLiteStore:
         return await self._run(self._conversation, conversation_id)
 
     def _conversation(self, conversation_id: int) -> Conversation:
-        row = self.db.conn.execute(_CONVERSATION + "WHERE c.id = ?", (conversation_id,)).fetchone()
+        row = self.db.conn.execute(rows.CONVERSATION_SELECT + "WHERE c.id = ?", (conversation_id,)).fetchone()
         if row is None:
             raise NotFound(f"conversation {conversation_id}")
-        return _conversation(row)
+        return rows.conversation(row)
 
     async def commit(self, conversation: Conversation, transition: Transition) -> Conversation:
         return await self._run(self._commit, conversation, transition)
@@ -240,7 +141,7 @@ class SQLiteStore:
                 "next_attempt_at, reply_handle, reply_handle_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (conversation.id, conversation.channel, message.direction, message.author, message.advisor_id,
                  message.kind, message.text, message.lang, message.intent, message.confidence,
-                 _choices_json(message.choices), message.platform_message_id, now,
+                 rows.choices_json(message.choices), message.platform_message_id, now,
                  "pending" if outgoing else None, now if outgoing else None,
                  message.reply_handle, now if message.reply_handle else None))
         except sqlite3.IntegrityError as exc:
@@ -252,12 +153,12 @@ class SQLiteStore:
         return await self._run(self._queue)
 
     def _queue(self) -> list[QueueEntry]:
-        rows = self.db.conn.execute(
-            _CONVERSATION + "WHERE c.status IN ('waiting', 'claimed') "
+        waiting = self.db.conn.execute(
+            rows.CONVERSATION_SELECT + "WHERE c.status IN ('waiting', 'claimed') "
             "ORDER BY c.urgent DESC, c.waiting_since ASC, c.id ASC").fetchall()
         entries = []
-        for row in rows:
-            conversation = _conversation(row)
+        for row in waiting:
+            conversation = rows.conversation(row)
             recent = self.db.conn.execute(
                 "SELECT text, intent, created_at FROM messages WHERE conversation_id = ? AND direction = 'in' "
                 "ORDER BY id DESC LIMIT ?", (conversation.id, RECENT_INTENTS)).fetchall()
@@ -278,22 +179,22 @@ class SQLiteStore:
 
     def _messages(self, conversation_id: int, after_id: int, limit: int) -> list[StoredMessage]:
         self._conversation(conversation_id)   # NotFound for an unknown id, not an empty list
-        rows = self.db.conn.execute(
+        found = self.db.conn.execute(
             "SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id DESC LIMIT ?) "
             "ORDER BY id", (conversation_id, after_id, limit)).fetchall()
-        return [_message(r) for r in rows]
+        return [rows.message(r) for r in found]
 
     async def audit(self, conversation_id: int | None = None) -> list[AuditEntry]:
         return await self._run(self._audit, conversation_id)
 
     def _audit(self, conversation_id: int | None) -> list[AuditEntry]:
         if conversation_id is None:
-            rows = self.db.conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+            found = self.db.conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
         else:
-            rows = self.db.conn.execute("SELECT * FROM audit_log WHERE conversation_id = ? ORDER BY id",
-                                        (conversation_id,)).fetchall()
+            found = self.db.conn.execute("SELECT * FROM audit_log WHERE conversation_id = ? ORDER BY id",
+                                         (conversation_id,)).fetchall()
         return [AuditEntry(r["id"], r["at"], r["advisor_id"], r["conversation_id"], r["action"], r["detail"])
-                for r in rows]
+                for r in found]
 
     # -- advisors -----------------------------------------------------------------------------
 
@@ -314,7 +215,7 @@ class SQLiteStore:
         row = self.db.conn.execute("SELECT * FROM advisors WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise NotFound(f"advisor {name!r}")
-        return _advisor(row)
+        return rows.advisor(row)
 
     async def set_advisor_token(self, name: str, token_hash: str) -> Advisor:
         return await self._run(self._update_advisor, name, "token_hash", token_hash, "advisor.token")
@@ -333,19 +234,19 @@ class SQLiteStore:
         return self._advisor_named(name)
 
     async def advisors(self) -> list[Advisor]:
-        return await self._run(lambda: [_advisor(r) for r in self.db.conn.execute("SELECT * FROM advisors ORDER BY name")])
+        return await self._run(lambda: [rows.advisor(r) for r in self.db.conn.execute("SELECT * FROM advisors ORDER BY name")])
 
     async def advisor_by_token(self, token_hash: str) -> Advisor | None:
         def find() -> Advisor | None:
             row = self.db.conn.execute("SELECT * FROM advisors WHERE token_hash = ? AND active = 1",
                                        (token_hash,)).fetchone()
-            return _advisor(row) if row else None
+            return rows.advisor(row) if row else None
         return await self._run(find)
 
     async def advisor(self, advisor_id: int) -> Advisor | None:
         def find() -> Advisor | None:
             row = self.db.conn.execute("SELECT * FROM advisors WHERE id = ?", (advisor_id,)).fetchone()
-            return _advisor(row) if row else None
+            return rows.advisor(row) if row else None
         return await self._run(find)
 
     async def add_session(self, session_hash: str, advisor_id: int, csrf_token: str, expires_at: float) -> None:
@@ -364,7 +265,7 @@ class SQLiteStore:
                 "SELECT s.csrf_token, s.expires_at, a.* FROM advisor_sessions s JOIN advisors a ON a.id = s.advisor_id "
                 "WHERE s.session_hash = ? AND s.expires_at > ? AND a.active = 1",
                 (session_hash, self._clock())).fetchone()
-            return AdvisorSession(_advisor(row), row["csrf_token"], row["expires_at"]) if row else None
+            return AdvisorSession(rows.advisor(row), row["csrf_token"], row["expires_at"]) if row else None
         return await self._run(find)
 
     async def end_session(self, session_hash: str) -> None:
@@ -373,152 +274,52 @@ class SQLiteStore:
                 db.conn.execute("DELETE FROM advisor_sessions WHERE session_hash = ?", (session_hash,))
         await self._run(end)
 
-    # -- the inbox ----------------------------------------------------------------------------
+    # -- the inbox and the outbox (SQL in sqlite_queues.py) -------------------------------------
 
     async def accept_events(self, events: Sequence[InboxEvent]) -> list[bool]:
-        return await self._run(self._accept, tuple(events))
-
-    def _accept(self, events: tuple[InboxEvent, ...]) -> list[bool]:
-        """One transaction for many webhooks; True for each event stored, False for a redelivery."""
-        now = self._clock()
-        with self._tx() as db:
-            return [db.conn.execute(
-                "INSERT INTO inbox (channel, event_id, chat_id, message, received_at, next_attempt_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, event_id) DO NOTHING",
-                (e.channel, e.event_id, e.chat_id, json.dumps(e.message, ensure_ascii=False), now, now)).rowcount == 1
-                for e in events]
+        """One transaction for many webhooks (the inbox groups them)."""
+        return await self._run(self._in_tx, queues.accept, tuple(events), self._clock())
 
     async def lease_inbox(self, channels: Sequence[str], limit: int, lease_seconds: float) -> list[LeasedEvent]:
-        return await self._run(self._lease_inbox, tuple(channels), limit, lease_seconds)
-
-    def _lease_inbox(self, channels: tuple[str, ...], limit: int, lease_seconds: float) -> list[LeasedEvent]:
         if not channels:
             return []
-        now = self._clock()
-        marks = ", ".join("?" for _ in channels)
-        with self._tx() as db:
-            # the oldest pending event of each chat only: a chat's messages are answered in order
-            rows = db.conn.execute(
-                "SELECT * FROM inbox WHERE id IN (SELECT MIN(id) FROM inbox WHERE status = 'pending' "
-                f"AND channel IN ({marks}) GROUP BY channel, chat_id) "
-                "AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ?",
-                (*channels, now, now, limit)).fetchall()
-            if rows:
-                ids = [r["id"] for r in rows]
-                db.conn.execute(f"UPDATE inbox SET lease_until = ?, attempts = attempts + 1 "
-                                f"WHERE id IN ({', '.join('?' for _ in ids)})", (now + lease_seconds, *ids))
-        return [LeasedEvent(r["id"], r["channel"], r["chat_id"], json.loads(r["message"]), r["received_at"],
-                            r["attempts"] + 1) for r in rows]
+        return await self._run(self._in_tx, queues.lease_inbox, tuple(channels), limit, lease_seconds, self._clock())
 
     async def inbox_done(self, event_id: int) -> None:
-        await self._run(self._mark_inbox, event_id, "status = 'done', lease_until = NULL", ())
+        await self._run(self._in_tx, queues.mark_inbox, event_id, "status = 'done', lease_until = NULL", ())
 
     async def inbox_retry(self, event_id: int, delay: float, error: str) -> None:
-        await self._run(self._mark_inbox, event_id, "next_attempt_at = ?, lease_until = NULL, last_error = ?",
-                        (self._clock() + delay, error[:500]))
+        await self._run(self._in_tx, queues.mark_inbox, event_id,
+                        "next_attempt_at = ?, lease_until = NULL, last_error = ?", (self._clock() + delay, error[:500]))
 
     async def inbox_failed(self, event_id: int, error: str) -> None:
-        await self._run(self._mark_inbox, event_id, "status = 'failed', lease_until = NULL, last_error = ?",
-                        (error[:500],))
-
-    def _mark_inbox(self, event_id: int, assignments: str, params: tuple[Any, ...]) -> None:
-        with self._tx() as db:
-            db.conn.execute(f"UPDATE inbox SET {assignments} WHERE id = ? AND status = 'pending'", (*params, event_id))
+        await self._run(self._in_tx, queues.mark_inbox, event_id,
+                        "status = 'failed', lease_until = NULL, last_error = ?", (error[:500],))
 
     async def prune_inbox(self, older_than: float) -> int:
-        """Answered events are kept a while only to recognise redeliveries."""
-        def prune() -> int:
-            with self._tx() as db:
-                return db.conn.execute("DELETE FROM inbox WHERE status = 'done' AND received_at < ?",
-                                       (older_than,)).rowcount
-        return await self._run(prune)
-
-    # -- the outbox ---------------------------------------------------------------------------
+        return await self._run(self._in_tx, queues.prune_inbox, older_than)
 
     async def lease_outbox(self, channels: Sequence[str], limit: int, lease_seconds: float) -> list[OutboxItem]:
-        return await self._run(self._lease, tuple(channels), limit, lease_seconds)
-
-    def _lease(self, channels: tuple[str, ...], limit: int, lease_seconds: float) -> list[OutboxItem]:
         if not channels:
             return []
-        now = self._clock()
-        marks = ", ".join("?" for _ in channels)
-        with self._tx() as db:
-            # only the oldest undelivered message of each conversation: messages arrive in order
-            rows = db.conn.execute(
-                "SELECT m.*, c.chat_id, u.platform_user_id FROM messages m "
-                "JOIN conversations c ON c.id = m.conversation_id JOIN users u ON u.id = c.user_id "
-                "WHERE m.id IN (SELECT MIN(id) FROM messages WHERE delivery = 'pending' "
-                f"AND channel IN ({marks}) GROUP BY conversation_id) "
-                "AND m.next_attempt_at <= ? AND (m.lease_until IS NULL OR m.lease_until < ?) "
-                "ORDER BY m.id LIMIT ?", (*channels, now, now, limit)).fetchall()
-            if rows:
-                ids = [r["id"] for r in rows]
-                db.conn.execute(f"UPDATE messages SET lease_until = ? WHERE id IN ({', '.join('?' for _ in ids)})",
-                                (now + lease_seconds, *ids))
-        return [OutboxItem(
-            id=r["id"], conversation_id=r["conversation_id"], channel=r["channel"], chat_id=r["chat_id"],
-            user_id=r["platform_user_id"], text=r["text"], lang=r["language"], choices=_choices(r["choices"]),
-            reply_handle=r["reply_handle"], reply_handle_at=r["reply_handle_at"], attempts=r["attempts"],
-        ) for r in rows]
+        return await self._run(self._in_tx, queues.lease_outbox, tuple(channels), limit, lease_seconds, self._clock())
 
     async def mark_sent(self, message_id: int) -> None:
-        await self._run(self._mark, message_id,
-                        "delivery = 'sent', delivered_at = ?, lease_until = NULL, attempts = attempts + 1",
-                        (self._clock(),))
+        await self.mark_sent_many([message_id])
+
+    async def mark_sent_many(self, message_ids: Sequence[int]) -> None:
+        """One transaction for a whole delivery round."""
+        if message_ids:
+            await self._run(self._in_tx, queues.mark_message, tuple(message_ids),
+                            "delivery = 'sent', delivered_at = ?, lease_until = NULL, attempts = attempts + 1",
+                            (self._clock(),))
 
     async def mark_retry(self, message_id: int, delay: float, error: str) -> None:
-        await self._run(self._mark, message_id,
+        await self._run(self._in_tx, queues.mark_message, (message_id,),
                         "next_attempt_at = ?, lease_until = NULL, attempts = attempts + 1, last_error = ?",
                         (self._clock() + delay, error[:500]))
 
     async def mark_failed(self, message_id: int, error: str) -> None:
-        await self._run(self._mark, message_id,
+        await self._run(self._in_tx, queues.mark_message, (message_id,),
                         "delivery = 'failed', lease_until = NULL, attempts = attempts + 1, last_error = ?",
                         (error[:500],))
-
-    async def mark_sent_many(self, message_ids: Sequence[int]) -> None:
-        """One transaction for a whole delivery round."""
-        def mark() -> None:
-            with self._tx() as db:
-                now = self._clock()
-                db.conn.executemany(
-                    "UPDATE messages SET delivery = 'sent', delivered_at = ?, lease_until = NULL, "
-                    "attempts = attempts + 1 WHERE id = ? AND delivery = 'pending'", [(now, i) for i in message_ids])
-        if message_ids:
-            await self._run(mark)
-
-    def _mark(self, message_id: int, assignments: str, params: tuple[Any, ...]) -> None:
-        with self._tx() as db:
-            db.conn.execute(f"UPDATE messages SET {assignments} WHERE id = ? AND delivery = 'pending'",
-                            (*params, message_id))
-
-
-def _conversation(row: sqlite3.Row) -> Conversation:
-    state = ConversationState(
-        lang=row["language"], lang_chosen=bool(row["language_chosen"]), fallbacks_in_row=row["fallbacks_in_row"],
-        mode=Mode(row["status"]), urgent=bool(row["urgent"]), last_intent=row["last_intent"])
-    return Conversation(
-        id=row["id"], channel=row["channel"], chat_id=row["chat_id"], user_id=row["platform_user_id"],
-        state=state, claimed_by=row["claimed_by"], waiting_since=row["waiting_since"],
-        created_at=row["created_at"], updated_at=row["updated_at"], version=row["version"])
-
-
-def _message(row: sqlite3.Row) -> StoredMessage:
-    return StoredMessage(
-        id=row["id"], conversation_id=row["conversation_id"], direction=row["direction"], author=row["author"],
-        text=row["text"], lang=row["language"], intent=row["intent"], confidence=row["confidence"],
-        kind=row["kind"], choices=_choices(row["choices"]), advisor_id=row["advisor_id"],
-        created_at=row["created_at"], delivery=row["delivery"])
-
-
-def _advisor(row: sqlite3.Row) -> Advisor:
-    return Advisor(row["id"], row["name"], bool(row["active"]))
-
-
-def _choices_json(choices: tuple[Choice, ...]) -> str | None:
-    return json.dumps([[c.payload, c.label] for c in choices], ensure_ascii=False) if choices else None
-
-
-def _choices(text: str | None) -> tuple[Choice, ...]:
-    return tuple(Choice(p, label) for p, label in json.loads(text)) if text else ()

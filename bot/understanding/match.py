@@ -7,6 +7,7 @@ probabilities decide; below the threshold the bot does not guess.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .model import OUT_OF_SCOPE, IntentModel
@@ -15,6 +16,7 @@ SAFETY_ORDER = ("help.emergency", "help.abuse", "handoff.request")
 URGENT = SAFETY_ORDER[:2]
 CHIT_CHAT = ("greeting", "thanks")
 # concepts that name what this bot is about: a question that names one is not small talk
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*|[\n။]+")
 STATUS_CONCEPTS = frozenset({"titp", "ikusei", "ssw", "ssw1", "ssw2", "otit", "supervising_org"})
 
 
@@ -25,6 +27,8 @@ class MatchSettings:
     out_of_scope_margin: float = 0.0 # out of scope must beat the best intent by this much
     chit_chat_chars: int = 48        # a greeting or thanks longer than this usually carries a question
     in_scope_margin: float = 0.3     # a message naming a status is out of scope only by this margin
+    focus_weight: float = 0.0        # long messages: weight of the last sentence (where the question is)
+    focus_min_chars: int = 100       # ... from this length on
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,13 @@ class Matcher:
     def match(self, text: str) -> Match:
         analysis = self.model.analyse(text)
         probs = self.model.probabilities(analysis)
+        last = self._last_sentence(text)
+        if last is not None:
+            # "I have worked in Hokkaido two years, winter is cold, my friend's company needs people.
+            # Can I move there?" — the context sentences pull towards other topics; the question decides
+            w = self.settings.focus_weight
+            focused = self.model.probabilities(self.model.analyse(last))
+            probs = {i: (1 - w) * p + w * focused.get(i, 0.0) for i, p in probs.items()}
         ranked = tuple(sorted(((i, p) for i, p in probs.items() if i != OUT_OF_SCOPE), key=lambda x: -x[1])[:5])
         concepts = analysis.concepts
 
@@ -70,3 +81,9 @@ class Matcher:
         if top < self.settings.threshold:
             return Match(OUT_OF_SCOPE, 1.0 - top, ranked, concepts, "unsure")
         return Match(top_intent, top, ranked, concepts, "model")
+
+    def _last_sentence(self, text: str) -> str | None:
+        if self.settings.focus_weight <= 0 or len(text) < self.settings.focus_min_chars:
+            return None
+        parts = [p.strip() for p in _SENTENCE_END.split(text) if len(p.strip()) >= 8]
+        return parts[-1] if len(parts) >= 2 else None
