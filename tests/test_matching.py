@@ -90,3 +90,31 @@ def test_concept_pairs_are_features(core: Core) -> None:
     concepts_doc = analysis.blocks()[2].split()
     assert {"ssw", "titp"} <= set(concepts_doc)
     assert "ssw+titp" in concepts_doc
+
+
+LONG = ("I came to Japan four years ago and worked on a farm in Kumamoto, then in a food factory. "
+        "My friends say the factory in Osaka pays more and has a dormitory. "
+        "When does the new Ikusei Shuro system start?")
+
+
+def test_the_last_sentence_of_a_long_message_is_where_the_question_is(core: Core) -> None:
+    matcher = core.matcher
+    assert matcher._last_sentence(LONG) == "When does the new Ikusei Shuro system start?"
+    assert matcher._last_sentence("When does Ikusei Shuro start?") is None              # short: whole text only
+    assert matcher._last_sentence("x" * 150) is None                                   # one sentence
+    burmese = "ကျွန်တော် ဂျပန်မှာ လေးနှစ် အလုပ်လုပ်ခဲ့တယ်။ အခု ကုမ္ပဏီ ပြောင်းချင်တယ်။ " * 2
+    assert matcher._last_sentence(burmese) is not None                                 # ။ ends a sentence too
+
+
+def test_focus_weight_blends_whole_message_and_last_sentence(core: Core) -> None:
+    whole = Matcher(core.matcher.model, replace(core.matcher.settings, focus_weight=0.0)).match(LONG)
+    last_only = Matcher(core.matcher.model, replace(core.matcher.settings, focus_weight=1.0)).match(LONG)
+    question = core.matcher.model.probabilities(core.matcher.model.analyse("When does the new Ikusei Shuro system start?"))
+    assert last_only.confidence == pytest.approx(question[last_only.intent], abs=1e-9)
+    assert last_only.intent == "ikusei.start_date"
+    blended = core.matcher.match(LONG)
+    assert blended.intent == "ikusei.start_date"
+    w = core.matcher.settings.focus_weight
+    assert 0 < w < 1
+    assert blended.confidence == pytest.approx((1 - w) * dict(whole.ranked).get("ikusei.start_date", 0.0)
+                                               + w * question["ikusei.start_date"], abs=1e-6)
