@@ -18,15 +18,21 @@ from ..store import open_store
 from .app import create_app
 
 
-def build() -> Starlette:
-    settings = Settings.from_env()
-    setup_logging(settings.log_level, settings.production)
+def channels(settings: Settings) -> tuple[LineChannel | None, TelegramChannel | None]:
+    """The platforms whose credentials are set; None for the others."""
     line = telegram = None
     if settings.line is not None:
         line = LineChannel(settings.line.channel_secret, settings.line.access_token, settings.line.api_base_url)
     if settings.telegram is not None:
         telegram = TelegramChannel(settings.telegram.token, settings.telegram.webhook_secret,
                                    settings.telegram.api_base_url)
+    return line, telegram
+
+
+def build() -> Starlette:
+    settings = Settings.from_env()
+    setup_logging(settings.log_level, settings.production)
+    line, telegram = channels(settings)
     return create_app(load_core(settings), open_store(settings.database_url), line=line, telegram=telegram,
                       telegram_webhook=settings.telegram is not None and settings.telegram.mode == "webhook",
                       processing=settings.web_processing)
