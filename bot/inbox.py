@@ -19,7 +19,7 @@ from .desk import HelpDesk
 from .messages import IncomingMessage
 from .outbox import backoff
 from .store.base import InboxEvent, LeasedEvent, Store
-from .wakeup import Wakeup
+from .wakeup import Wakeup, poll_forever
 
 log = logging.getLogger(__name__)
 
@@ -90,18 +90,12 @@ class Inbox:
             self._wake.ring()
 
     async def run(self) -> None:
-        while True:
-            try:
-                handled = await self.process_due()
-                await self._prune()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("inbox round failed")
-                handled = 0
-            if handled:
-                continue
-            await self._wake.wait(self._poll_interval)
+        await poll_forever(self._round, self._wake, self._poll_interval, "inbox")
+
+    async def _round(self) -> int:
+        handled = await self.process_due()
+        await self._prune()
+        return handled
 
     async def process_due(self) -> int:
         events = await self._store.lease_inbox(self.channels, self._batch, self._lease_seconds)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from .messages import ConversationKey, DeliveryError, OutgoingMessage, Sender
 from .store.base import OutboxItem, Store
-from .wakeup import Wakeup
+from .wakeup import Wakeup, poll_forever
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +49,7 @@ class Outbox:
 
     async def run(self) -> None:
         """Deliver until cancelled; rows queued by other processes are picked up by polling."""
-        while True:
-            try:
-                delivered = await self.deliver_due()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox round failed")
-                delivered = 0
-            if delivered:
-                continue
-            await self._wake.wait(self._poll_interval)
+        await poll_forever(self.deliver_due, self._wake, self._poll_interval, "outbox")
 
     async def deliver_due(self) -> int:
         """One round: lease what is due and send it, conversations side by side. Returns the count leased."""

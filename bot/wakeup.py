@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
 
 
 class Wakeup:
@@ -41,3 +45,19 @@ class Wakeup:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._event.wait(), timeout=timeout)
         self._event.clear()
+
+
+async def poll_forever(step: Callable[[], Awaitable[int]], wake: Wakeup, interval: float, name: str) -> None:
+    """Run `step` until cancelled: again at once while it finds work, otherwise when rung or after
+    `interval` seconds (work queued by another process is only seen by polling). A failing round
+    is logged and the loop goes on."""
+    while True:
+        try:
+            found = await step()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("round failed", extra={"loop": name})
+            found = 0
+        if not found:
+            await wake.wait(interval)

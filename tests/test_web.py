@@ -47,6 +47,15 @@ def serve(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, subprocess
         log.close()
 
 
+def signed_line_body(event_id: str, reply_token: str, user: str, text: str, secret: bytes = b"s3cret") -> tuple[bytes, str]:
+    event = {"type": "message", "mode": "active", "timestamp": 1, "webhookEventId": event_id,
+             "deliveryContext": {"isRedelivery": False}, "replyToken": reply_token,
+             "source": {"type": "user", "userId": user},
+             "message": {"id": "1", "type": "text", "text": text, "quoteToken": "q"}}
+    raw = json.dumps({"destination": "U", "events": [event]}).encode()
+    return raw, base64.b64encode(hmac.new(secret, raw, hashlib.sha256).digest()).decode()
+
+
 def test_serve_with_no_tokens_answers_healthz_and_mounts_no_webhook(tmp_path: Path) -> None:
     with serve({}, tmp_path) as (base, _):
         response = httpx.get(f"{base}/healthz", timeout=2)
@@ -64,12 +73,7 @@ def test_serve_configured_by_environment_answers_line(tmp_path: Path) -> None:
         env = {"LINE_CHANNEL_SECRET": "s3cret", "LINE_CHANNEL_ACCESS_TOKEN": "tok", "LINE_API_BASE_URL": api_base,
                "MADOGUCHI_ENV": "production"}
         with serve(env, tmp_path) as (base, _):
-            event = {"type": "message", "mode": "active", "timestamp": 1, "webhookEventId": "01HWEB",
-                     "deliveryContext": {"isRedelivery": False}, "replyToken": "rt",
-                     "source": {"type": "user", "userId": "Uweb"},
-                     "message": {"id": "1", "type": "text", "text": "secret words about my visa", "quoteToken": "q"}}
-            raw = json.dumps({"destination": "U", "events": [event]}).encode()
-            signature = base64.b64encode(hmac.new(b"s3cret", raw, hashlib.sha256).digest()).decode()
+            raw, signature = signed_line_body("01HWEB", "rt", "Uweb", "secret words about my visa")
             response = httpx.post(f"{base}/webhooks/line", content=raw, headers={"X-Line-Signature": signature})
             assert response.status_code == 200
             [reply] = recorder.wait("/v2/bot/message/reply", 1, timeout=20)
@@ -91,12 +95,7 @@ def test_procfile_web_and_worker_share_the_work(tmp_path: Path) -> None:
         env = {"LINE_CHANNEL_SECRET": "s3cret", "LINE_CHANNEL_ACCESS_TOKEN": "tok", "LINE_API_BASE_URL": api_base,
                "MADOGUCHI_WEB_PROCESSING": "off"}
         with serve(env, tmp_path) as (base, _):
-            event = {"type": "message", "mode": "active", "timestamp": 1, "webhookEventId": "01HWORKER",
-                     "deliveryContext": {"isRedelivery": False}, "replyToken": "rt-worker",
-                     "source": {"type": "user", "userId": "Uworker"},
-                     "message": {"id": "1", "type": "text", "text": "hello", "quoteToken": "q"}}
-            raw = json.dumps({"destination": "U", "events": [event]}).encode()
-            signature = base64.b64encode(hmac.new(b"s3cret", raw, hashlib.sha256).digest()).decode()
+            raw, signature = signed_line_body("01HWORKER", "rt-worker", "Uworker", "hello")
             assert httpx.post(f"{base}/webhooks/line", content=raw, headers={"X-Line-Signature": signature}).status_code == 200
             time.sleep(1.0)
             assert recorder.sent("/v2/bot/message/") == []                 # the web process did not answer

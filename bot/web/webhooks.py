@@ -9,6 +9,7 @@ know is ignored with a 200, because both platforms would otherwise keep redelive
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -48,14 +49,8 @@ def _refused(channel: str, status: int, reason: str) -> Response:
 
 def line_route(line: LineChannel, inbox: Inbox) -> Route:
     async def webhook(request: Request) -> Response:
-        try:
-            body = await read_body(request)
-            messages = line.parse(body, request.headers.get("x-line-signature"))
-        except BodyTooLarge:
-            return _refused(line.channel, 413, "body too large")
-        except PayloadRejected as exc:
-            return _refused(line.channel, exc.status, exc.reason)
-        return await _accept(inbox, line.channel, messages)
+        signature = request.headers.get("x-line-signature")
+        return await _receive(request, inbox, line.channel, lambda body: line.parse(body, signature))
     return Route("/webhooks/line", webhook, methods=["POST"])
 
 
@@ -63,14 +58,19 @@ def telegram_route(telegram: TelegramChannel, inbox: Inbox) -> Route:
     async def webhook(request: Request) -> Response:
         if not telegram.check_secret(request.headers.get("x-telegram-bot-api-secret-token")):
             return _refused(telegram.channel, 403, "secret token mismatch")
-        try:
-            messages = telegram.parse(await read_body(request))
-        except BodyTooLarge:
-            return _refused(telegram.channel, 413, "body too large")
-        except PayloadRejected as exc:
-            return _refused(telegram.channel, exc.status, exc.reason)
-        return await _accept(inbox, telegram.channel, messages)
+        return await _receive(request, inbox, telegram.channel, telegram.parse)
     return Route("/webhooks/telegram", webhook, methods=["POST"])
+
+
+async def _receive(request: Request, inbox: Inbox, channel: str,
+                   parse: Callable[[bytes], list[IncomingMessage]]) -> Response:
+    try:
+        messages = parse(await read_body(request))
+    except BodyTooLarge:
+        return _refused(channel, 413, "body too large")
+    except PayloadRejected as exc:
+        return _refused(channel, exc.status, exc.reason)
+    return await _accept(inbox, channel, messages)
 
 
 async def _accept(inbox: Inbox, channel: str, messages: list[IncomingMessage]) -> Response:
