@@ -19,19 +19,44 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from linebot.v3.webhook import SignatureValidator
 from linebot.v3.messaging import (
-    ApiException, AsyncApiClient, AsyncMessagingApi, Configuration, PostbackAction, PushMessageRequest,
-    QuickReply, QuickReplyItem, ReplyMessageRequest, TextMessage,
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    PostbackAction,
+    PushMessageRequest,
+    QuickReply,
+    QuickReplyItem,
+    ReplyMessageRequest,
+    TextMessage,
 )
+from linebot.v3.webhook import SignatureValidator
 from linebot.v3.webhooks import (
-    AudioMessageContent, Event, FileMessageContent, FollowEvent, GroupSource, ImageMessageContent,
-    LocationMessageContent, MessageEvent, PostbackEvent, RoomSource, StickerMessageContent,
-    TextMessageContent, VideoMessageContent,
+    AudioMessageContent,
+    Event,
+    FileMessageContent,
+    FollowEvent,
+    GroupSource,
+    ImageMessageContent,
+    LocationMessageContent,
+    MessageEvent,
+    PostbackEvent,
+    RoomSource,
+    StickerMessageContent,
+    TextMessageContent,
+    VideoMessageContent,
 )
+from pydantic.v1 import PrivateAttr
 
 from ..language.hints import platform_hint
-from ..messages import Choice, DeliveryError, IncomingMessage, OutgoingMessage, PayloadRejected
+from ..messages import (
+    Choice,
+    DeliveryError,
+    IncomingMessage,
+    OutgoingMessage,
+    PayloadRejected,
+)
 
 log = logging.getLogger(__name__)
 
@@ -212,9 +237,11 @@ def _with_hint(message: IncomingMessage, hint: str) -> IncomingMessage:
 def render(out: OutgoingMessage) -> list[TextMessage]:
     """Text in chunks LINE accepts; the choices as quick-reply buttons on the last one."""
     chunks = [out.text[i:i + MAX_TEXT] for i in range(0, len(out.text), MAX_TEXT)][:MAX_MESSAGES] or [" "]
-    quick = quick_reply(out.choices) if out.choices else None
-    return [TextMessage(text=chunk, quick_reply=quick if i == len(chunks) - 1 else None)
-            for i, chunk in enumerate(chunks)]
+    messages = [MenuTextMessage(text=chunk) for chunk in chunks]
+    if out.choices:
+        messages[-1] = MenuTextMessage(text=chunks[-1], quick_reply=quick_reply(out.choices))
+        messages[-1]._menu = _quick_reply_dict(out.choices)
+    return messages
 
 
 @functools.lru_cache(maxsize=1024)
@@ -223,6 +250,28 @@ def quick_reply(choices: tuple[Choice, ...]) -> QuickReply:
     return QuickReply(items=[
         QuickReplyItem(action=PostbackAction(label=c.label[:MAX_LABEL], data=c.payload, display_text=c.label[:300]))
         for c in choices[:MAX_QUICK_REPLIES]])
+
+
+@functools.lru_cache(maxsize=1024)
+def _quick_reply_dict(choices: tuple[Choice, ...]) -> dict[str, Any]:
+    return quick_reply(choices).to_dict()
+
+
+class MenuTextMessage(TextMessage):
+    """The SDK's TextMessage, serialised with its quick reply's dictionary built once per menu.
+
+    TextMessage.to_dict walks the quick reply twice (pydantic's .dict, then the reply's own
+    to_dict): 0.78 of the 0.8 ms that serialising one reply request cost. Ours carry only `text` and
+    `quick_reply` (no sender, no emojis), and a menu never changes once built."""
+
+    _menu: dict[str, Any] | None = PrivateAttr(default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.quick_reply is None or self._menu is None:
+            return super().to_dict()
+        data = self.dict(by_alias=True, exclude={"quick_reply"}, exclude_none=True)
+        data["quickReply"] = self._menu
+        return data
 
 
 def _delivery_error(exc: ApiException) -> DeliveryError:
