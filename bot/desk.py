@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from . import handoff
-from .conversation import Mode
+from .conversation import ConversationState, Mode
 from .core import Core
 from .dialogue import respond
 from .messages import ConversationKey, IncomingMessage, Reply
@@ -113,7 +113,7 @@ class HelpDesk:
             "lang": reply.lang, "mode": stored.state.mode.value, "silent": reply.silent})
 
     def _user_transition(self, conversation: Conversation, message: IncomingMessage, reply: Reply,
-                         state) -> Transition:
+                         state: ConversationState) -> Transition:
         shown = message.text or message.payload or ""      # a tapped button shows its payload to the advisor
         incoming = NewMessage(
             "in", "user", shown[:MAX_STORED_CHARS], lang=reply.lang, intent=reply.intent, confidence=reply.confidence,
