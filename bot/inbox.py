@@ -135,11 +135,6 @@ class Inbox:
         except Exception as exc:
             await self._failed(event, exc)
 
-    async def drain(self, rounds: int = 100) -> None:
-        for _ in range(rounds):
-            if not await self.process_due():
-                return
-
     async def _failed(self, event: LeasedEvent, exc: Exception) -> None:
         error = f"{type(exc).__name__}: {exc}"
         if event.attempts >= self._max_attempts:

@@ -133,7 +133,7 @@ async def test_outbox_leases_the_oldest_message_of_each_conversation(store: SQLi
     assert leased[0].choices == (Choice("menu", "Menu"),) and leased[0].reply_handle == "tok"
     assert await store.lease_outbox(["line"], 10, 30) == []          # leased rows are not handed out twice
     assert await store.lease_outbox(["telegram"], 10, 30) == []
-    await store.mark_sent(leased[0].id)
+    await store.mark_sent_many([leased[0].id])
     await store.mark_retry(leased[1].id, 5.0, "HTTP 500")
     assert [i.text for i in await store.lease_outbox(["line"], 10, 30)] == ["a2"]
     clock.now += 6

@@ -47,6 +47,17 @@ def serve(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, subprocess
         log.close()
 
 
+@contextlib.contextmanager
+def serve_line(tmp_path: Path, **env: str) -> Iterator[tuple[str, Recorder, dict[str, str]]]:
+    """`serve` with LINE configured against a local stand-in: (base URL, stand-in, environment)."""
+    recorder = Recorder()
+    with serving(line_api(recorder)) as api_base:
+        env = {"LINE_CHANNEL_SECRET": "s3cret", "LINE_CHANNEL_ACCESS_TOKEN": "tok", "LINE_API_BASE_URL": api_base,
+               **env}
+        with serve(env, tmp_path) as (base, _):
+            yield base, recorder, env
+
+
 def signed_line_body(event_id: str, reply_token: str, user: str, text: str, secret: bytes = b"s3cret") -> tuple[bytes, str]:
     event = {"type": "message", "mode": "active", "timestamp": 1, "webhookEventId": event_id,
              "deliveryContext": {"isRedelivery": False}, "replyToken": reply_token,
@@ -68,16 +79,12 @@ def test_serve_with_no_tokens_answers_healthz_and_mounts_no_webhook(tmp_path: Pa
 
 
 def test_serve_configured_by_environment_answers_line(tmp_path: Path) -> None:
-    recorder = Recorder()
-    with serving(line_api(recorder)) as api_base:
-        env = {"LINE_CHANNEL_SECRET": "s3cret", "LINE_CHANNEL_ACCESS_TOKEN": "tok", "LINE_API_BASE_URL": api_base,
-               "MADOGUCHI_ENV": "production"}
-        with serve(env, tmp_path) as (base, _):
-            raw, signature = signed_line_body("01HWEB", "rt", "Uweb", "secret words about my visa")
-            response = httpx.post(f"{base}/webhooks/line", content=raw, headers={"X-Line-Signature": signature})
-            assert response.status_code == 200
-            [reply] = recorder.wait("/v2/bot/message/reply", 1, timeout=20)
-            assert reply.body["replyToken"] == "rt"
+    with serve_line(tmp_path, MADOGUCHI_ENV="production") as (base, recorder, _):
+        raw, signature = signed_line_body("01HWEB", "rt", "Uweb", "secret words about my visa")
+        response = httpx.post(f"{base}/webhooks/line", content=raw, headers={"X-Line-Signature": signature})
+        assert response.status_code == 200
+        [reply] = recorder.wait("/v2/bot/message/reply", 1, timeout=20)
+        assert reply.body["replyToken"] == "rt"
     log = (tmp_path / "serve.log").read_text()
     assert "secret words" not in log                                  # production logs carry no message text
 
@@ -90,21 +97,17 @@ def test_a_malformed_variable_stops_the_start_with_its_name(tmp_path: Path) -> N
 
 def test_procfile_web_and_worker_share_the_work(tmp_path: Path) -> None:
     """web only accepts (MADOGUCHI_WEB_PROCESSING=off); the worker process answers and delivers."""
-    recorder = Recorder()
-    with serving(line_api(recorder)) as api_base:
-        env = {"LINE_CHANNEL_SECRET": "s3cret", "LINE_CHANNEL_ACCESS_TOKEN": "tok", "LINE_API_BASE_URL": api_base,
-               "MADOGUCHI_WEB_PROCESSING": "off"}
-        with serve(env, tmp_path) as (base, _):
-            raw, signature = signed_line_body("01HWORKER", "rt-worker", "Uworker", "hello")
-            assert httpx.post(f"{base}/webhooks/line", content=raw, headers={"X-Line-Signature": signature}).status_code == 200
-            time.sleep(1.0)
-            assert recorder.sent("/v2/bot/message/") == []                 # the web process did not answer
-            worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT,
-                                      env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", **env},
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                [reply] = recorder.wait("/v2/bot/message/reply", 1, timeout=60)
-                assert reply.body["replyToken"] == "rt-worker"
-            finally:
-                worker.terminate()
-                worker.wait(timeout=10)
+    with serve_line(tmp_path, MADOGUCHI_WEB_PROCESSING="off") as (base, recorder, env):
+        raw, signature = signed_line_body("01HWORKER", "rt-worker", "Uworker", "hello")
+        assert httpx.post(f"{base}/webhooks/line", content=raw, headers={"X-Line-Signature": signature}).status_code == 200
+        time.sleep(1.0)
+        assert recorder.sent("/v2/bot/message/") == []                     # the web process did not answer
+        worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT,
+                                  env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", **env},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            [reply] = recorder.wait("/v2/bot/message/reply", 1, timeout=60)
+            assert reply.body["replyToken"] == "rt-worker"
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

@@ -11,6 +11,13 @@ def load(settings: Settings):
     return load_core(settings)
 
 
+def catalogs(settings: Settings):
+    """The UI strings alone (the set-up commands need no classifier)."""
+    from ..i18n import Catalogs
+    from ..language.normalize import Normalizer
+    return Catalogs(settings.locales_dir, Normalizer().to_simplified)
+
+
 def channels(settings: Settings):
     from ..web.factory import channels as configured
     return configured(settings)

@@ -243,12 +243,6 @@ class SQLiteStore(SQLiteConnection):
             return rows.advisor(row) if row else None
         return await self._run(find)
 
-    async def advisor(self, advisor_id: int) -> Advisor | None:
-        def find() -> Advisor | None:
-            row = self.db.conn.execute("SELECT * FROM advisors WHERE id = ?", (advisor_id,)).fetchone()
-            return rows.advisor(row) if row else None
-        return await self._run(find)
-
     async def add_session(self, session_hash: str, advisor_id: int, csrf_token: str, expires_at: float) -> None:
         def add() -> None:
             with self._tx() as db:
@@ -303,9 +297,6 @@ class SQLiteStore(SQLiteConnection):
         if not channels:
             return []
         return await self._run(self._in_tx, queues.lease_outbox, tuple(channels), limit, lease_seconds, self._clock())
-
-    async def mark_sent(self, message_id: int) -> None:
-        await self.mark_sent_many([message_id])
 
     async def mark_sent_many(self, message_ids: Sequence[int]) -> None:
         """One transaction for a whole delivery round."""

@@ -23,7 +23,6 @@ TOKEN_PREFIX = "mdg_"
 SESSION_COOKIE = "madoguchi_session"
 SESSION_SECONDS = 12 * 3600
 CSRF_FIELD = "csrf"
-CSRF_HEADER = "x-csrf-token"
 
 
 def new_token() -> str:
