@@ -97,16 +97,22 @@ LONG = ("I came to Japan four years ago and worked on a farm in Kumamoto, then i
         "When does the new Ikusei Shuro system start?")
 
 
-def test_the_last_sentence_of_a_long_message_is_where_the_question_is(core: Core) -> None:
+def test_the_asking_sentence_of_a_long_message_is_where_the_question_is(core: Core) -> None:
     matcher = core.matcher
-    assert matcher._last_sentence(LONG) == "When does the new Ikusei Shuro system start?"
-    assert matcher._last_sentence("When does Ikusei Shuro start?") is None              # short: whole text only
-    assert matcher._last_sentence("x" * 150) is None                                   # one sentence
+    assert matcher._asking_sentence(LONG) == "When does the new Ikusei Shuro system start?"
+    remark = LONG + " I am interested in farming, my family has rice fields."
+    assert matcher._asking_sentence(remark) == "When does the new Ikusei Shuro system start?"
+    two = "I work in a food factory in Gifu and I like it here a lot, the people are kind. Can I bring my wife? And how long can I stay? Thanks!!"
+    assert matcher._asking_sentence(two) == "Can I bring my wife?"                       # the first question
+    no_mark = "I work in a food factory in Gifu and I like it here a lot, the people are kind. My friend moved to Osaka. I want to know about the family visa"
+    assert matcher._asking_sentence(no_mark) == "I want to know about the family visa"  # no "?": the last one
+    assert matcher._asking_sentence("When does Ikusei Shuro start?") is None             # short: whole text only
+    assert matcher._asking_sentence("x" * 150) is None                                 # one sentence
     burmese = "ကျွန်တော် ဂျပန်မှာ လေးနှစ် အလုပ်လုပ်ခဲ့တယ်။ အခု ကုမ္ပဏီ ပြောင်းချင်တယ်။ " * 2
-    assert matcher._last_sentence(burmese) is not None                                 # ။ ends a sentence too
+    assert matcher._asking_sentence(burmese) is not None                               # ။ ends a sentence too
 
 
-def test_focus_weight_blends_whole_message_and_last_sentence(core: Core) -> None:
+def test_focus_weight_blends_whole_message_and_asking_sentence(core: Core) -> None:
     whole = Matcher(core.matcher.model, replace(core.matcher.settings, focus_weight=0.0)).match(LONG)
     last_only = Matcher(core.matcher.model, replace(core.matcher.settings, focus_weight=1.0)).match(LONG)
     question = core.matcher.model.probabilities(core.matcher.model.analyse("When does the new Ikusei Shuro system start?"))

@@ -17,6 +17,7 @@ URGENT = SAFETY_ORDER[:2]
 CHIT_CHAT = ("greeting", "thanks")
 # concepts that name what this bot is about: a question that names one is not small talk
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*|[\n။]+")
+_QUESTION = re.compile(r"[?？]")
 STATUS_CONCEPTS = frozenset({"titp", "ikusei", "ssw", "ssw1", "ssw2", "otit", "supervising_org"})
 
 
@@ -27,7 +28,7 @@ class MatchSettings:
     out_of_scope_margin: float = 0.0 # out of scope must beat the best intent by this much
     chit_chat_chars: int = 48        # a greeting or thanks longer than this usually carries a question
     in_scope_margin: float = 0.3     # a message naming a status is out of scope only by this margin
-    focus_weight: float = 0.3        # long messages: weight of the last sentence (where the question is)
+    focus_weight: float = 0.5        # long messages: weight of the sentence that asks
     focus_min_chars: int = 100       # ... from this length on
 
 
@@ -48,12 +49,12 @@ class Matcher:
     def match(self, text: str) -> Match:
         analysis = self.model.analyse(text)
         probs = self.model.probabilities(analysis)
-        last = self._last_sentence(text)
-        if last is not None:
+        asked = self._asking_sentence(text)
+        if asked is not None:
             # "I have worked in Hokkaido two years, winter is cold, my friend's company needs people.
             # Can I move there?" — the context sentences pull towards other topics; the question decides
             w = self.settings.focus_weight
-            focused = self.model.probabilities(self.model.analyse(last))
+            focused = self.model.probabilities(self.model.analyse(asked))
             probs = {i: (1 - w) * p + w * focused.get(i, 0.0) for i, p in probs.items()}
         ranked = tuple(sorted(((i, p) for i, p in probs.items() if i != OUT_OF_SCOPE), key=lambda x: -x[1])[:5])
         concepts = analysis.concepts
@@ -82,8 +83,12 @@ class Matcher:
             return Match(OUT_OF_SCOPE, 1.0 - top, ranked, concepts, "unsure")
         return Match(top_intent, top, ranked, concepts, "model")
 
-    def _last_sentence(self, text: str) -> str | None:
+    def _asking_sentence(self, text: str) -> str | None:
+        """The first sentence with a question mark, else the last one: workers tell their story
+        first and ask after it, and what follows the question is usually a remark ("I like farming")."""
         if self.settings.focus_weight <= 0 or len(text) < self.settings.focus_min_chars:
             return None
         parts = [p.strip() for p in _SENTENCE_END.split(text) if len(p.strip()) >= 8]
-        return parts[-1] if len(parts) >= 2 else None
+        if len(parts) < 2:
+            return None
+        return next((p for p in parts if _QUESTION.search(p)), parts[-1])
