@@ -14,6 +14,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..understanding.lexicon import ConceptLexicon
 from .normalize import Normalizer
 from .scripts import script_counts
@@ -42,10 +44,10 @@ def _grams(text: str) -> Counter[str]:
     for word in text.split():
         padded = f" {word} "
         for n in _NGRAMS:
-            for i in range(len(padded) - n + 1):
-                g = padded[i:i + n]
-                if not g.isspace():
-                    grams[g] += 1
+            if n == 1:
+                grams.update(word)          # the padding alone is not a gram
+            else:
+                grams.update(padded[i:i + n] for i in range(len(padded) - n + 1))
     return grams
 
 
@@ -53,33 +55,37 @@ class LatinModel:
     """Multinomial naive Bayes over character n-grams, add-one smoothed."""
 
     def __init__(self, training: dict[str, list[str]]) -> None:
-        self._logp: dict[str, dict[str, float]] = {}
-        self._unseen: dict[str, float] = {}
-        vocab: set[str] = set()
         counts: dict[str, Counter[str]] = {}
         for lang in LATIN_LANGS:
             c: Counter[str] = Counter()
             for text in training.get(lang, ()):
                 c.update(_grams(_prep(text)))
             counts[lang] = c
-            vocab.update(c)
+        vocab = sorted(set().union(*counts.values()))
         v = len(vocab) or 1
-        for lang, c in counts.items():
+        # one row of log probabilities per n-gram (a column per language), and a last row for
+        # n-grams never seen: scoring a message is one lookup per n-gram and one dot product
+        self._index = {g: i for i, g in enumerate(vocab)}
+        self._logp = np.empty((len(vocab) + 1, len(LATIN_LANGS)))
+        for col, lang in enumerate(LATIN_LANGS):
+            c = counts[lang]
             total = sum(c.values()) + v
-            self._logp[lang] = {g: math.log((n + 1) / total) for g, n in c.items()}
-            self._unseen[lang] = math.log(1 / total)
+            self._logp[:-1, col] = [math.log((c.get(g, 0) + 1) / total) for g in vocab]
+            self._logp[-1, col] = math.log(1 / total)
 
     def posteriors(self, text: str, prior: dict[str, float] | None = None) -> dict[str, float]:
         grams = _grams(text)
         if not grams:
             return {}
-        logs = {}
-        for lang in LATIN_LANGS:
-            table, unseen = self._logp[lang], self._unseen[lang]
-            score = sum(n * table.get(g, unseen) for g, n in grams.items())
-            logs[lang] = score / max(1, sum(grams.values())) * 8  # temper: grams are not independent
-            if prior and lang in prior:
-                logs[lang] += math.log(prior[lang])
+        unseen = len(self._logp) - 1
+        rows = [self._index.get(g, unseen) for g in grams]
+        weights = np.fromiter(grams.values(), dtype=float, count=len(grams))
+        scores = weights @ self._logp[rows] / max(1.0, float(weights.sum())) * 8  # temper: grams are not independent
+        logs = {lang: float(score) for lang, score in zip(LATIN_LANGS, scores)}
+        if prior:
+            for lang in LATIN_LANGS:
+                if lang in prior:
+                    logs[lang] += math.log(prior[lang])
         top = max(logs.values())
         exp = {k: math.exp(v - top) for k, v in logs.items()}
         total = sum(exp.values())

@@ -32,7 +32,7 @@ class Normalizer:
 
     # -- encodings and scripts ------------------------------------------------------------
     def zawgyi_probability(self, text: str) -> float:
-        if not any(script_of(c) == "myanmar" for c in text):
+        if text.isascii() or not any(script_of(c) == "myanmar" for c in text):
             return 0.0
         return float(self._zawgyi.get_zawgyi_probability(text))
 
@@ -68,7 +68,7 @@ class Normalizer:
 
 
 def _has_han(text: str) -> bool:
-    return any(script_of(c) == "han" for c in text)
+    return not text.isascii() and any(script_of(c) == "han" for c in text)
 
 
 @lru_cache(maxsize=4096)

@@ -22,6 +22,8 @@ class Span:
 
 def _bounded(ch: str) -> bool:
     """Latin letters and digits need word boundaries; other scripts match anywhere."""
+    if ch.isascii():
+        return ch.isalnum()
     return ch.isdigit() or script_of(ch) == "latin"
 
 
@@ -29,7 +31,12 @@ class ConceptLexicon:
     def __init__(self, forms: dict[str, set[str]]) -> None:
         """`forms` maps an already normalised surface form to its concept ids."""
         self._forms = {f: frozenset(c) for f, c in forms.items() if f}
-        self._lengths = sorted({len(f) for f in self._forms}, reverse=True)
+        # first character -> the lengths of the forms starting with it, longest first: most
+        # positions of a message start no form at all and cost one lookup
+        starts: dict[str, set[int]] = {}
+        for f in self._forms:
+            starts.setdefault(f[0], set()).add(len(f))
+        self._starts = {ch: tuple(sorted(lengths, reverse=True)) for ch, lengths in starts.items()}
 
     def __len__(self) -> int:
         return len(self._forms)
@@ -37,20 +44,21 @@ class ConceptLexicon:
     def spans(self, text: str) -> list[Span]:
         """Greedy longest-first matches, non-overlapping, left to right."""
         found: list[Span] = []
+        bounded = [_bounded(ch) for ch in text]
         i, n = 0, len(text)
         while i < n:
-            if i > 0 and _bounded(text[i]) and _bounded(text[i - 1]):
+            lengths = self._starts.get(text[i])
+            if lengths is None or (i > 0 and bounded[i] and bounded[i - 1]):
                 i += 1
                 continue
-            for length in self._lengths:
+            for length in lengths:
                 end = i + length
                 if end > n:
                     continue
                 concepts = self._forms.get(text[i:end])
                 if concepts is None:
                     continue
-                last = text[end - 1]
-                if _bounded(last) and end < n and _bounded(text[end]):
+                if bounded[end - 1] and end < n and bounded[end]:
                     continue
                 found.append(Span(i, end, concepts))
                 i = end

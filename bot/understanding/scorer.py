@@ -41,26 +41,30 @@ class CompiledScorer:
     sigmoid_b: np.ndarray
     folds: int
 
-    def _features(self, docs: Sequence[str]) -> tuple[list[int], list[float]]:
-        indices: list[int] = []
-        values: list[float] = []
+    def _features(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear TF-IDF, l2-normalised per block (what the fitted vectorizers compute)."""
+        indices: list[np.ndarray] = []
+        values: list[np.ndarray] = []
         for analyzer, block, doc in zip(ANALYZERS, self.blocks, docs):
-            found = Counter(t for t in analyzer(doc) if t in block.vocabulary)
+            found = Counter(map(block.vocabulary.get, analyzer(doc)))
+            found.pop(None, None)                       # terms the model never saw
             if not found:
                 continue
-            ids = [block.vocabulary[t] for t in found]
-            raw = [(1.0 + math.log(c)) * float(block.idf[i]) for c, i in zip(found.values(), ids)]
-            norm = math.sqrt(sum(v * v for v in raw))
-            indices += [block.offset + i for i in ids]
-            values += [v / norm * block.weight for v in raw]
-        return indices, values
+            ids = np.fromiter(found.keys(), dtype=np.intp, count=len(found))
+            counts = np.fromiter(found.values(), dtype=np.float64, count=len(found))
+            raw = (1.0 + np.log(counts)) * block.idf[ids]
+            indices.append(ids + block.offset)
+            values.append(raw * (block.weight / math.sqrt(float(raw @ raw))))
+        if not indices:
+            return np.empty(0, dtype=np.intp), np.empty(0)
+        return np.concatenate(indices), np.concatenate(values)
 
     def probabilities(self, docs: Sequence[str]) -> np.ndarray:
         """Calibrated class probabilities for one message given as one document per block."""
         indices, values = self._features(docs)
         decision = self.intercepts.copy()
-        if indices:
-            decision += np.asarray(values, dtype=np.float32) @ self.weights[indices]
+        if len(indices):
+            decision += values.astype(np.float32) @ self.weights[indices]
         proba = 1.0 / (1.0 + np.exp(self.sigmoid_a * decision + self.sigmoid_b))
         n = len(self.classes)
         per_fold = proba.reshape(self.folds, n)
