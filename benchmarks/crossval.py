@@ -88,7 +88,7 @@ def main() -> None:
             settings = replace(base, focus_weight=weight)
             print(f"focus={weight}  {evaluate(Matcher(model, settings), test)}")
     if args.grid:
-        for threshold, scope in itertools.product((0.15, 0.2, 0.3), (0.0, 0.2, 0.3, 0.5)):
+        for threshold, scope in itertools.product((0.2, 0.25), (0.0, 0.1, 0.2, 0.3)):
             settings = replace(base, threshold=threshold, in_scope_margin=scope)
             print(f"thr={threshold} in-scope={scope}  {evaluate(Matcher(model, settings), test)}")
 

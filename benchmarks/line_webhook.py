@@ -74,6 +74,22 @@ def wait_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     raise SystemExit(f"{url} did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children still running (Linux /proc)."""
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, IndexError, ValueError):
+            continue
+        pids += [int(c) for c in children]
+    return total
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -180,6 +196,8 @@ def main() -> int:
             asyncio.run(drive(port, 50, 8, 50, "WARM"))
             time.sleep(1.0)
             replies_file.write_text("")
+            processes = [p for p in (server, worker) if p is not None]
+            cpu_before = sum(cpu_seconds(p.pid) for p in processes)
             sent, response_times = asyncio.run(
                 drive(port, args.events, args.concurrency, args.users, "RUN", args.rate))
             deadline = time.monotonic() + 120
@@ -192,6 +210,7 @@ def main() -> int:
                 if len([t for t in sent if t in arrived]) >= len(sent):
                     break
                 time.sleep(0.2)
+            cpu_used = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
         finally:
             for proc in (server, worker):
                 if proc is not None:
@@ -212,6 +231,7 @@ def main() -> int:
     print(f"throughput             {len(answered) / (last - first):.0f} events/s (webhook in -> reply at the API)")
     print(f"webhook response       median {statistics.median(response_times) * 1000:.1f} ms   "
           f"p99 {percentile(response_times, 99) * 1000:.1f} ms")
+    print(f"server CPU             {cpu_used / len(sent) * 1000:.2f} ms per event (all server processes)")
     print(f"webhook -> reply       median {statistics.median(latencies) * 1000:.1f} ms   "
           f"p99 {percentile(latencies, 99) * 1000:.1f} ms")
     return 0 if len(answered) == len(sent) else 1

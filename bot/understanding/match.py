@@ -27,7 +27,7 @@ class MatchSettings:
     safety_threshold: float = 0.2    # abuse and emergencies: a missed one costs more than a false alarm
     out_of_scope_margin: float = 0.0 # out of scope must beat the best intent by this much
     chit_chat_chars: int = 48        # a greeting or thanks longer than this usually carries a question
-    in_scope_margin: float = 0.3     # a message naming a status is out of scope only by this margin
+    in_scope_margin: float = 0.1     # a message naming a status is out of scope only by this margin
     focus_weight: float = 0.5        # long messages: weight of the sentence that asks
     focus_min_chars: int = 100       # ... from this length on
 
