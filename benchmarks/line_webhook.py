@@ -197,7 +197,7 @@ def main() -> int:
             time.sleep(1.0)
             replies_file.write_text("")
             processes = [p for p in (server, worker) if p is not None]
-            cpu_before = sum(cpu_seconds(p.pid) for p in processes)
+            cpu_before = [cpu_seconds(p.pid) for p in processes]
             sent, response_times = asyncio.run(
                 drive(port, args.events, args.concurrency, args.users, "RUN", args.rate))
             deadline = time.monotonic() + 120
@@ -210,7 +210,7 @@ def main() -> int:
                 if len([t for t in sent if t in arrived]) >= len(sent):
                     break
                 time.sleep(0.2)
-            cpu_used = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
+            cpu_used = [cpu_seconds(p.pid) - before for p, before in zip(processes, cpu_before)]
         finally:
             for proc in (server, worker):
                 if proc is not None:
@@ -231,7 +231,9 @@ def main() -> int:
     print(f"throughput             {len(answered) / (last - first):.0f} events/s (webhook in -> reply at the API)")
     print(f"webhook response       median {statistics.median(response_times) * 1000:.1f} ms   "
           f"p99 {percentile(response_times, 99) * 1000:.1f} ms")
-    print(f"server CPU             {cpu_used / len(sent) * 1000:.2f} ms per event (all server processes)")
+    split = " + ".join(f"{c / len(sent) * 1000:.2f}" for c in cpu_used)
+    print(f"server CPU             {sum(cpu_used) / len(sent) * 1000:.2f} ms per event"
+          + (f" (web {split} worker)" if len(cpu_used) > 1 else ""))
     print(f"webhook -> reply       median {statistics.median(latencies) * 1000:.1f} ms   "
           f"p99 {percentile(latencies, 99) * 1000:.1f} ms")
     return 0 if len(answered) == len(sent) else 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -28,9 +29,9 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-async def store(tmp_path: Path):
-    s = SQLiteStore(tmp_path / "test.db", clock=Clock())
+@pytest.fixture(params=[False, True], ids=["store-thread", "inline"])
+async def store(tmp_path: Path, request: pytest.FixtureRequest):
+    s = SQLiteStore(tmp_path / "test.db", clock=Clock(), inline=request.param)
     await s.open()
     yield s
     await s.close()
@@ -58,6 +59,31 @@ async def test_migrations_run_once_and_are_versioned(tmp_path: Path) -> None:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"users", "conversations", "messages", "advisors", "audit_log"} <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_an_inline_store_waits_for_another_process_lock_without_blocking_its_loop(tmp_path: Path) -> None:
+    s = SQLiteStore(tmp_path / "lock.db", inline=True)
+    await s.open()
+    other = sqlite3.connect(tmp_path / "lock.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")                        # another process holds the write lock
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    waiting = asyncio.create_task(s.conversation_for(KEY, "U1"))
+    await asyncio.sleep(0.1)
+    assert not waiting.done() and ticks >= 5                 # waiting, and the loop kept running
+    other.execute("COMMIT")
+    conversation = await asyncio.wait_for(waiting, 5)
+    assert conversation.chat_id == "U1"
+    ticker.cancel()
+    other.close()
+    await s.close()
 
 
 async def test_one_conversation_per_chat(store: SQLiteStore) -> None:

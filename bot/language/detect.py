@@ -23,6 +23,7 @@ from .scripts import script_counts
 LATIN_LANGS = ("en", "vi", "id", "es", "pt")
 _SCRIPT_LANG = {"hangul": "ko", "thai": "th", "myanmar": "my"}
 _NGRAMS = (1, 2, 3, 4)
+WORD_CACHE_SIZE = 50_000    # distinct words whose scores are remembered
 # letters only Vietnamese uses (â ê ô are Portuguese too), and a few strong signals of others
 _VI_LETTERS = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 _MARKERS = {"es": set("ñ¿¡"), "pt": set("ãõç")}
@@ -72,15 +73,14 @@ class LatinModel:
             total = sum(c.values()) + v
             self._logp[:-1, col] = [math.log((c.get(g, 0) + 1) / total) for g in vocab]
             self._logp[-1, col] = math.log(1 / total)
+        self._words: dict[str, tuple[np.ndarray, int]] = {}
 
     def posteriors(self, text: str, prior: dict[str, float] | None = None) -> dict[str, float]:
-        grams = _grams(text)
-        if not grams:
+        scored = [self._word_score(word) for word in text.split()]
+        count = sum(n for _, n in scored)
+        if not count:
             return {}
-        unseen = len(self._logp) - 1
-        rows = [self._index.get(g, unseen) for g in grams]
-        weights = np.fromiter(grams.values(), dtype=float, count=len(grams))
-        scores = weights @ self._logp[rows] / max(1.0, float(weights.sum())) * 8  # temper: grams are not independent
+        scores = np.sum([s for s, _ in scored], axis=0) / count * 8    # temper: grams are not independent
         logs = {lang: float(score) for lang, score in zip(LATIN_LANGS, scores)}
         if prior:
             for lang in LATIN_LANGS:
@@ -90,6 +90,20 @@ class LatinModel:
         exp = {k: math.exp(v - top) for k, v in logs.items()}
         total = sum(exp.values())
         return {k: v / total for k, v in exp.items()}
+
+    def _word_score(self, word: str) -> tuple[np.ndarray, int]:
+        """A word's summed log probabilities per language and its number of n-grams: a message's
+        score is the sum over its words, and workers reuse the same words, so each is scored once."""
+        cached = self._words.get(word)
+        if cached is None:
+            if len(self._words) >= WORD_CACHE_SIZE:
+                self._words.clear()
+            grams = _grams(word)
+            unseen = len(self._logp) - 1
+            rows = [self._index.get(g, unseen) for g in grams]
+            weights = np.fromiter(grams.values(), dtype=float, count=len(grams))
+            cached = self._words[word] = (weights @ self._logp[rows], int(weights.sum()))
+        return cached
 
 
 class LanguageDetector:

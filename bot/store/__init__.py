@@ -17,8 +17,9 @@ def sqlite_path(database_url: str) -> Path:
     return Path(path)
 
 
-def open_store(database_url: str) -> Store:
-    """The store for a DATABASE_URL, not yet opened (call `await store.open()`)."""
+def open_store(database_url: str, *, inline: bool = False) -> Store:
+    """The store for a DATABASE_URL, not yet opened (call `await store.open()`). `inline`: for a
+    process whose event loop has no request to answer fast (see SQLiteConnection)."""
     if database_url.startswith("sqlite:///"):
-        return SQLiteStore(sqlite_path(database_url))
+        return SQLiteStore(sqlite_path(database_url), inline=inline)
     raise ConfigError(f"DATABASE_URL: only sqlite:/// is supported so far, got {database_url.split(':')[0]}://…")

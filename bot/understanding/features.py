@@ -13,11 +13,18 @@ def char_ngrams(text: str) -> list[str]:
     spaces are needed in Thai or Burmese, and a typo spoils only the n-grams around it."""
     grams: list[str] = []
     for word in text.split():
-        padded = f" {word} "
-        for n in range(NGRAM_MIN, NGRAM_MAX + 1):
-            if n > len(padded):
-                break
-            grams.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+        grams += char_ngram_words(word)
+    return grams
+
+
+def char_ngram_words(word: str) -> list[str]:
+    """The n-grams of one word: no n-gram crosses a word boundary."""
+    padded = f" {word} "
+    grams: list[str] = []
+    for n in range(NGRAM_MIN, NGRAM_MAX + 1):
+        if n > len(padded):
+            break
+        grams += [padded[i:i + n] for i in range(len(padded) - n + 1)]
     return grams
 
 

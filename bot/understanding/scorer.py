@@ -11,14 +11,15 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .features import char_ngrams, words
+from .features import char_ngram_words, char_ngrams, words
 
+WORD_CACHE_SIZE = 50_000       # distinct words whose n-gram ids are remembered (a few MB)
 ANALYZERS: tuple[Callable[[str], list[str]], ...] = (char_ngrams, words, words)
 """One analyzer per block: message characters, message words, concept tokens."""
 
@@ -40,14 +41,31 @@ class CompiledScorer:
     sigmoid_a: np.ndarray      # per-column sigmoid calibration: p = 1 / (1 + exp(a·d + b))
     sigmoid_b: np.ndarray
     folds: int
+    _word_ids: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _char_ids(self, doc: str, vocabulary: dict[str, int]) -> Iterator[int]:
+        """The known character n-grams of a message, word by word: n-grams never cross a word,
+        and workers reuse the same few thousand words, so each word is cut and looked up once."""
+        cache = self._word_ids
+        for word in doc.split():
+            ids = cache.get(word)
+            if ids is None:
+                if len(cache) >= WORD_CACHE_SIZE:
+                    cache.clear()
+                found = (vocabulary.get(g) for g in char_ngram_words(word))
+                ids = cache[word] = tuple(i for i in found if i is not None)
+            yield from ids
 
     def _features(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Sublinear TF-IDF, l2-normalised per block (what the fitted vectorizers compute)."""
         indices: list[np.ndarray] = []
         values: list[np.ndarray] = []
         for analyzer, block, doc in zip(ANALYZERS, self.blocks, docs):
-            found = Counter(map(block.vocabulary.get, analyzer(doc)))
-            found.pop(None, None)                       # terms the model never saw
+            if analyzer is char_ngrams:
+                found = Counter(self._char_ids(doc, block.vocabulary))
+            else:
+                found = Counter(map(block.vocabulary.get, analyzer(doc)))
+                found.pop(None, None)                   # terms the model never saw
             if not found:
                 continue
             ids = np.fromiter(found.keys(), dtype=np.intp, count=len(found))
