@@ -34,3 +34,22 @@ def test_latin_next_to_other_scripts_is_a_word_boundary() -> None:
 
 def test_strip_removes_matched_forms() -> None:
     assert LEX.strip("toi muon doi viec ssw") == "toi muon"
+
+
+GUARDED = ConceptLexicon({"violence": {"abuse"}, "hits me": {"abuse"}, "ความรุนแรง": {"abuse"}, "ssw": {"ssw"},
+                          "no me pagan": {"abuse"}},
+                         negations=["no", "nobody", "ไม่มี"], guarded=frozenset({"abuse"}))
+
+
+def test_a_negation_right_before_a_guarded_form_cancels_it() -> None:
+    assert GUARDED.concepts("there is no violence here") == set()
+    assert GUARDED.concepts("nobody  hits me, can i change ssw job") == {"ssw"}
+    assert GUARDED.concepts("ไม่มีความรุนแรงครับ") == set()                   # no spaces in Thai
+
+
+def test_only_a_negation_right_before_it_and_only_for_guarded_concepts() -> None:
+    assert GUARDED.concepts("violence every day, nobody helps") == {"abuse"}
+    assert GUARDED.concepts("no! he hits me") == {"abuse"}                   # punctuation in between
+    assert GUARDED.concepts("casino violence") == {"abuse"}                  # "no" inside a word
+    assert GUARDED.concepts("todavia no me pagan") == {"abuse"}              # the negation is the form itself
+    assert GUARDED.concepts("no ssw") == {"ssw"}                              # not guarded

@@ -8,6 +8,7 @@ spaces (or put particles) where English would.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..language.scripts import script_of
@@ -28,9 +29,14 @@ def _bounded(ch: str) -> bool:
 
 
 class ConceptLexicon:
-    def __init__(self, forms: dict[str, set[str]]) -> None:
-        """`forms` maps an already normalised surface form to its concept ids."""
+    def __init__(self, forms: dict[str, set[str]], negations: Iterable[str] = (),
+                 guarded: frozenset[str] = frozenset()) -> None:
+        """`forms` maps an already normalised surface form to its concept ids. A `guarded`
+        concept does not count where one of the (normalised) `negations` comes right before its
+        form: "no violence", "nobody hits me", "không bị đánh" reassure, they do not report."""
         self._forms = {f: frozenset(c) for f, c in forms.items() if f}
+        self._negations = tuple(sorted({n for n in negations if n}, key=len, reverse=True))
+        self._guarded = guarded
         # first character -> the lengths of the forms starting with it, longest first: most
         # positions of a message start no form at all and cost one lookup
         starts: dict[str, set[int]] = {}
@@ -68,7 +74,23 @@ class ConceptLexicon:
         return found
 
     def concepts(self, text: str) -> set[str]:
-        return {c for span in self.spans(text) for c in span.concepts}
+        found: set[str] = set()
+        for span in self.spans(text):
+            concepts = span.concepts
+            if concepts & self._guarded and self._negated(text, span.start):
+                concepts = concepts - self._guarded
+            found |= concepts
+        return found
+
+    def _negated(self, text: str, start: int) -> bool:
+        """A negation word ends right before `start` (spaces between, nothing else)."""
+        before = text[:start].rstrip()
+        for negation in self._negations:
+            if before.endswith(negation):
+                i = len(before) - len(negation)
+                if i == 0 or not (_bounded(before[i - 1]) and _bounded(negation[0])):
+                    return True
+        return False
 
     def strip(self, text: str) -> str:
         """The text with every matched form removed (used to ignore Japanese terms)."""

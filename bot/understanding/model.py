@@ -84,12 +84,17 @@ def content_hash(data: IntentData) -> str:
         digest.update(f"{intent}\0{text}\n".encode())
     for form, concepts in sorted(data.all_forms().items()):
         digest.update(f"{form}\0{','.join(sorted(concepts))}\n".encode())
+    for negation in data.all_negations():
+        digest.update(f"negation\0{negation}\n".encode())
     return digest.hexdigest()[:20]
 
 
 def build_model(data: IntentData, normalizer: Normalizer, cache_dir: Path | None = None) -> IntentModel:
-    lexicon = ConceptLexicon(_normalised_forms(data, normalizer))
     triggers = {c.id: c.intent for c in data.concepts.values() if c.kind == "safety" and c.intent}
+    # only abuse forms are guarded: "nobody helps me" next to an emergency form is still a cry for help
+    guarded = frozenset(c for c, intent in triggers.items() if intent == "help.abuse")
+    negations = [normalizer.for_matching(n) for n in data.all_negations()]
+    lexicon = ConceptLexicon(_normalised_forms(data, normalizer), negations, guarded)
     pairs = labelled_examples(data)
     cache = cache_dir / f"model-{content_hash(data)}.npz" if cache_dir else None
     scorer = _load_cached(cache)
