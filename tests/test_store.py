@@ -86,6 +86,25 @@ async def test_an_inline_store_waits_for_another_process_lock_without_blocking_i
     await s.close()
 
 
+async def test_an_inbox_round_reads_known_conversations_without_the_write_lock(tmp_path: Path) -> None:
+    s = SQLiteStore(tmp_path / "read.db", inline=True)
+    await s.open()
+    group = ConversationKey("line", "G1")
+    await s.conversations_for([(KEY, "U1"), (group, "U1")])
+    other = sqlite3.connect(tmp_path / "read.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")                        # a webhook is storing events
+    known = await asyncio.wait_for(s.conversations_for([(KEY, "U1"), (group, "U1")]), 0.5)
+    assert [c.chat_id for c in known] == ["U1", "G1"]
+    newcomer = asyncio.create_task(s.conversations_for([(group, "U2")]))   # a new member must be written
+    await asyncio.sleep(0.05)
+    assert not newcomer.done()
+    other.execute("COMMIT")
+    assert (await asyncio.wait_for(newcomer, 5))[0].chat_id == "G1"
+    assert other.execute("SELECT count(*) FROM users WHERE platform_user_id = 'U2'").fetchone()[0] == 1
+    other.close()
+    await s.close()
+
+
 async def test_one_conversation_per_chat(store: SQLiteStore) -> None:
     first = await store.conversation_for(KEY, "U1")
     again = await store.conversation_for(KEY, "U1")

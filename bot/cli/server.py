@@ -48,7 +48,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     core = load(settings)
 
     async def work() -> None:
-        store = open_store(settings.database_url, inline=True)
+        store = open_store(settings.database_url, worker=True)
         await store.open()
         if telegram is not None:
             await telegram.start()

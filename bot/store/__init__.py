@@ -17,9 +17,14 @@ def sqlite_path(database_url: str) -> Path:
     return Path(path)
 
 
-def open_store(database_url: str, *, inline: bool = False) -> Store:
-    """The store for a DATABASE_URL, not yet opened (call `await store.open()`). `inline`: for a
-    process whose event loop has no request to answer fast (see SQLiteConnection)."""
+def open_store(database_url: str, *, worker: bool = False) -> Store:
+    """The store for a DATABASE_URL, not yet opened (call `await store.open()`).
+
+    `worker`: for `madoguchi worker`, whose event loop has no request to answer fast — SQLite
+    runs on that loop (see SQLiteConnection), and its commits are not flushed one by one
+    (synchronous=NORMAL; still atomic and crash-safe). The events it answers were flushed when the
+    web process accepted them (synchronous=FULL), so a power cut can only undo the worker's last
+    few steps, which it then does again: a reply may be sent twice, an event is never lost."""
     if database_url.startswith("sqlite:///"):
-        return SQLiteStore(sqlite_path(database_url), inline=inline)
+        return SQLiteStore(sqlite_path(database_url), inline=worker, synchronous="NORMAL" if worker else "FULL")
     raise ConfigError(f"DATABASE_URL: only sqlite:/// is supported so far, got {database_url.split(':')[0]}://…")

@@ -15,8 +15,22 @@ from ..messages import ConversationKey
 from . import sqlite_queues as queues
 from . import sqlite_rows as rows
 from .base import (
-    Advisor, AdvisorSession, AuditEntry, Conversation, Decide, DuplicateAdvisor, DuplicateMessage, InboxEvent,
-    LeasedEvent, NewMessage, NotFound, OutboxItem, QueueEntry, StaleConversation, StoredMessage, StoreError,
+    Advisor,
+    AdvisorSession,
+    AuditEntry,
+    Conversation,
+    Decide,
+    DuplicateAdvisor,
+    DuplicateMessage,
+    InboxEvent,
+    LeasedEvent,
+    NewMessage,
+    NotFound,
+    OutboxItem,
+    QueueEntry,
+    StaleConversation,
+    StoredMessage,
+    StoreError,
     Transition,
 )
 from .sqlite_connection import SQLiteConnection
@@ -50,11 +64,35 @@ class SQLiteStore(SQLiteConnection):
                                           (key.channel, key.chat_id)).fetchone())
 
     async def conversations_for(self, items: Sequence[tuple[ConversationKey, str]]) -> list[Conversation]:
-        """Many at once (an inbox round), in one transaction."""
+        """Many at once (an inbox round), in one transaction: a read-only one when every chat and
+        user is known already (all but a chat's first message), so that the round neither waits
+        for nor holds the write lock that webhooks need."""
         def read() -> list[Conversation]:
+            known = self._known_conversations(items)
+            if known is not None:
+                return known
             with self._tx():
                 return [self._conversation_for_in_tx(key, user_id) for key, user_id in items]
         return await self._run(read)
+
+    def _known_conversations(self, items: Sequence[tuple[ConversationKey, str]]) -> list[Conversation] | None:
+        conn = self.db.conn
+        conn.execute("BEGIN")                      # one snapshot for all the reads; takes no lock in WAL mode
+        try:
+            found = []
+            for key, user_id in items:
+                row = conn.execute(rows.CONVERSATION_SELECT + "WHERE c.channel = ? AND c.chat_id = ?",
+                                   (key.channel, key.chat_id)).fetchone()
+                if row is None:
+                    return None
+                if row["platform_user_id"] != user_id and conn.execute(   # someone else in a group chat
+                        "SELECT 1 FROM users WHERE channel = ? AND platform_user_id = ?",
+                        (key.channel, user_id)).fetchone() is None:
+                    return None
+                found.append(rows.conversation(row))
+            return found
+        finally:
+            conn.execute("COMMIT")
 
     async def commit_many(self, items: Sequence[tuple[Conversation, Transition]]) -> list[Conversation | StoreError]:
         """Many commits in one transaction, each in a savepoint: a stale conversation or a duplicate
@@ -119,9 +157,9 @@ class SQLiteStore(SQLiteConnection):
             params.append(old.version)
         if self.db.conn.execute(sql, params).rowcount != 1:
             raise StaleConversation(f"conversation {old.id} changed")
-        if state.lang:
-            self.db.conn.execute("UPDATE users SET language = ? WHERE channel = ? AND platform_user_id = ?",
-                                 (state.lang, old.channel, old.user_id))
+        self.db.conn.execute("UPDATE users SET language = COALESCE(?, language), last_seen = ? "
+                             "WHERE channel = ? AND platform_user_id = ?",
+                             (state.lang or None, now, old.channel, old.user_id))
         for message in transition.messages:
             self._insert_message(old, message, now)
         if transition.inbox_id is not None:
