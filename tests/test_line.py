@@ -262,6 +262,12 @@ def test_bad_payloads_get_a_4xx_or_a_logged_200_and_the_server_keeps_answering(l
     assert line.post(body(text_event("hello", user="U7"))).status_code == 200
 
 
+def test_other_methods_on_the_webhook_are_not_allowed(line: Setup) -> None:
+    response = httpx.get(f"{line.base}/webhooks/line", timeout=5)
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+    assert httpx.post(f"{line.base}/webhooks/nothing-here", content=b"{}", timeout=5).status_code == 404
+
+
 async def test_setup_richmenu_creates_uploads_and_sets_the_default(line: Setup, core: Core) -> None:
     from bot.channels.line_richmenu import setup_rich_menu
 

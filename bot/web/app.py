@@ -20,10 +20,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
-from ..core import Core
-from ..desk import HelpDesk
 from ..channels.line import LineChannel
 from ..channels.telegram import TelegramChannel
+from ..core import Core
+from ..desk import HelpDesk
 from ..inbox import Inbox
 from ..outbox import Outbox
 from ..store.base import Store
@@ -64,7 +64,7 @@ class SecurityHeaders:
 
 def create_app(core: Core, store: Store, *, line: LineChannel | None = None,
                telegram: TelegramChannel | None = None, telegram_webhook: bool = True,
-               processing: bool = True) -> Starlette:
+               processing: bool = True) -> ASGIApp:
     """A platform whose channel is None is not mounted. Telegram in polling mode
     (`telegram_webhook=False`) is still used here to deliver advisors' messages. With
     `processing=False` this process only stores events and serves advisors; `madoguchi worker`
@@ -73,11 +73,11 @@ def create_app(core: Core, store: Store, *, line: LineChannel | None = None,
     outbox = Outbox(store, {c.channel: c for c in channels})
     desk = HelpDesk(core, store, wake=outbox.wake)
     inbox = Inbox(store, desk, {c.channel: c for c in channels if c is not telegram or telegram_webhook})
-    webhooks: list[Route] = []
+    webhooks: list[webhooks_.Webhook] = []
     if line is not None:
-        webhooks.append(webhooks_.line_route(line, inbox))
+        webhooks.append(webhooks_.line_webhook(line, inbox))
     if telegram is not None and telegram_webhook:
-        webhooks.append(webhooks_.telegram_route(telegram, inbox))
+        webhooks.append(webhooks_.telegram_webhook(telegram, inbox))
     for name, on in (("line", line is not None), ("telegram", telegram is not None and telegram_webhook)):
         log.info("webhook " + ("mounted" if on else "not mounted (no credentials or polling mode)"),
                  extra={"channel": name})
@@ -112,7 +112,7 @@ def create_app(core: Core, store: Store, *, line: LineChannel | None = None,
         return JSONResponse({"error": "internal error"}, status_code=500)
 
     app = Starlette(
-        routes=[Route("/healthz", healthz, methods=["GET"]), *webhooks, *api.routes(), *console.routes()],
+        routes=[Route("/healthz", healthz, methods=["GET"]), *api.routes(), *console.routes()],
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={Exception: server_error},
         lifespan=lifespan,
@@ -121,4 +121,4 @@ def create_app(core: Core, store: Store, *, line: LineChannel | None = None,
     app.state.desk = desk
     app.state.outbox = outbox
     app.state.inbox = inbox
-    return app
+    return webhooks_.WebhookRoutes(app, webhooks)

@@ -7,7 +7,7 @@ keep workers from doing the same work twice).
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from ..channels.line import LineChannel
 from ..channels.telegram import TelegramChannel
@@ -29,7 +29,7 @@ def channels(settings: Settings) -> tuple[LineChannel | None, TelegramChannel | 
     return line, telegram
 
 
-def build() -> Starlette:
+def build() -> ASGIApp:
     settings = Settings.from_env()
     setup_logging(settings.log_level, settings.production)
     line, telegram = channels(settings)
