@@ -23,7 +23,7 @@ from .scripts import script_counts
 LATIN_LANGS = ("en", "vi", "id", "es", "pt")
 _SCRIPT_LANG = {"hangul": "ko", "thai": "th", "myanmar": "my"}
 _NGRAMS = (1, 2, 3, 4)
-WORD_CACHE_SIZE = 50_000    # distinct words whose scores are remembered
+WORD_CACHE_SIZE = 20_000    # distinct words whose scores are remembered (about 3 MB)
 # letters only Vietnamese uses (â ê ô are Portuguese too), and a few strong signals of others
 _VI_LETTERS = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 _MARKERS = {"es": set("ñ¿¡"), "pt": set("ãõç")}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import numpy as np
 
 from .features import char_ngram_words, char_ngrams, words
 
-WORD_CACHE_SIZE = 50_000       # distinct words whose n-gram ids are remembered (a few MB)
+WORD_CACHE_SIZE = 20_000       # distinct words whose n-gram ids are remembered (about 4 MB)
 ANALYZERS: tuple[Callable[[str], list[str]], ...] = (char_ngrams, words, words)
 """One analyzer per block: message characters, message words, concept tokens."""
 
@@ -41,20 +41,25 @@ class CompiledScorer:
     sigmoid_a: np.ndarray      # per-column sigmoid calibration: p = 1 / (1 + exp(a·d + b))
     sigmoid_b: np.ndarray
     folds: int
-    _word_ids: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _word_ids: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def _char_ids(self, doc: str, vocabulary: dict[str, int]) -> Iterator[int]:
-        """The known character n-grams of a message, word by word: n-grams never cross a word,
-        and workers reuse the same few thousand words, so each word is cut and looked up once."""
+    def _char_counts(self, doc: str, vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """The known character n-grams of a message and how often each occurs, found word by word:
+        n-grams never cross a word, and workers reuse the same few thousand words, so each word is
+        cut and looked up once (its ids kept as a small int32 array)."""
         cache = self._word_ids
+        parts = []
         for word in doc.split():
             ids = cache.get(word)
             if ids is None:
                 if len(cache) >= WORD_CACHE_SIZE:
                     cache.clear()
                 found = (vocabulary.get(g) for g in char_ngram_words(word))
-                ids = cache[word] = tuple(i for i in found if i is not None)
-            yield from ids
+                ids = cache[word] = np.array([i for i in found if i is not None], dtype=np.int32)
+            parts.append(ids)
+        if not parts:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int64)
+        return np.unique(np.concatenate(parts), return_counts=True)
 
     def _features(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Sublinear TF-IDF, l2-normalised per block (what the fitted vectorizers compute)."""
@@ -62,14 +67,14 @@ class CompiledScorer:
         values: list[np.ndarray] = []
         for analyzer, block, doc in zip(ANALYZERS, self.blocks, docs):
             if analyzer is char_ngrams:
-                found = Counter(self._char_ids(doc, block.vocabulary))
+                ids, counts = self._char_counts(doc, block.vocabulary)
             else:
                 found = Counter(map(block.vocabulary.get, analyzer(doc)))
                 found.pop(None, None)                   # terms the model never saw
-            if not found:
+                ids = np.fromiter(found.keys(), dtype=np.intp, count=len(found))
+                counts = np.fromiter(found.values(), dtype=np.int64, count=len(found))
+            if not len(ids):
                 continue
-            ids = np.fromiter(found.keys(), dtype=np.intp, count=len(found))
-            counts = np.fromiter(found.values(), dtype=np.float64, count=len(found))
             raw = (1.0 + np.log(counts)) * block.idf[ids]
             indices.append(ids + block.offset)
             values.append(raw * (block.weight / math.sqrt(float(raw @ raw))))
