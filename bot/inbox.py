@@ -38,7 +38,10 @@ class Preparer(Protocol):
 class Inbox:
     def __init__(self, store: Store, desk: HelpDesk, preparers: Mapping[str, Preparer], *,
                  poll_interval: float = 1.0, lease_seconds: float = 60.0, batch: int = 32,
-                 max_attempts: int = MAX_ATTEMPTS) -> None:
+                 max_attempts: int = MAX_ATTEMPTS,
+                 wakeup: Wakeup | None = None) -> None:
+        """`wakeup`: shared with the inbox that accepts the webhooks when another one (on
+        another thread, with a store of its own) answers them."""
         self._store = store
         self._desk = desk
         self._preparers = dict(preparers)
@@ -46,10 +49,14 @@ class Inbox:
         self._lease_seconds = lease_seconds
         self._batch = batch
         self._max_attempts = max_attempts
-        self._wake = Wakeup()
+        self._wake = wakeup or Wakeup()
         self._pruned_at = 0.0
         self._pending: list[tuple[list[InboxEvent], asyncio.Future[int]]] = []
         self._flushing: asyncio.Task[None] | None = None
+
+    @property
+    def wakeup(self) -> Wakeup:
+        return self._wake
 
     @property
     def channels(self) -> tuple[str, ...]:

@@ -64,15 +64,21 @@ class SecurityHeaders:
 
 def create_app(core: Core, store: Store, *, line: LineChannel | None = None,
                telegram: TelegramChannel | None = None, telegram_webhook: bool = True,
-               processing: bool = True) -> ASGIApp:
+               processing: bool = True, processing_store: Store | None = None) -> ASGIApp:
     """A platform whose channel is None is not mounted. Telegram in polling mode
     (`telegram_webhook=False`) is still used here to deliver advisors' messages. With
     `processing=False` this process only stores events and serves advisors; `madoguchi worker`
-    answers and delivers."""
+    answers and delivers. `processing_store`: a second store on the same database for the
+    answering thread (opened there, see open_store's `worker`), so that its transactions never
+    wait on the web loop's store thread, nor hold the write lock while they do."""
     channels: list[LineChannel | TelegramChannel] = [c for c in (line, telegram) if c is not None]
-    outbox = Outbox(store, {c.channel: c for c in channels})
+    preparers = {c.channel: c for c in channels if c is not telegram or telegram_webhook}
+    answering_store = processing_store or store
+    outbox = Outbox(answering_store, {c.channel: c for c in channels})
     desk = HelpDesk(core, store, wake=outbox.wake)
-    inbox = Inbox(store, desk, {c.channel: c for c in channels if c is not telegram or telegram_webhook})
+    inbox = Inbox(store, desk, preparers)
+    answering = inbox if answering_store is store else Inbox(
+        answering_store, HelpDesk(core, answering_store, wake=outbox.wake), preparers, wakeup=inbox.wakeup)
     webhooks: list[webhooks_.Webhook] = []
     if line is not None:
         webhooks.append(webhooks_.line_webhook(line, inbox))
@@ -85,7 +91,8 @@ def create_app(core: Core, store: Store, *, line: LineChannel | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await store.open()
-        worker = ProcessingThread(inbox, outbox, channels) if processing else None
+        worker = ProcessingThread(answering, outbox, channels,
+                                  store=processing_store if answering_store is not store else None) if processing else None
         if worker is not None:
             worker.start()
         else:                                  # the channels still parse webhooks here

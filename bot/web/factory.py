@@ -35,4 +35,5 @@ def build() -> ASGIApp:
     line, telegram = channels(settings)
     return create_app(load_core(settings), open_store(settings.database_url), line=line, telegram=telegram,
                       telegram_webhook=settings.telegram is not None and settings.telegram.mode == "webhook",
-                      processing=settings.web_processing)
+                      processing=settings.web_processing,
+                      processing_store=open_store(settings.database_url, worker=True) if settings.web_processing else None)

@@ -19,14 +19,17 @@ from ..channels.line import LineChannel
 from ..channels.telegram import TelegramChannel
 from ..inbox import Inbox
 from ..outbox import Outbox
+from ..store.base import Store
 
 log = logging.getLogger(__name__)
 SWITCH_INTERVAL = 0.0005
 
 
 class ProcessingThread:
-    def __init__(self, inbox: Inbox, outbox: Outbox, channels: Sequence[LineChannel | TelegramChannel]) -> None:
-        self._inbox, self._outbox, self._channels = inbox, outbox, list(channels)
+    def __init__(self, inbox: Inbox, outbox: Outbox, channels: Sequence[LineChannel | TelegramChannel],
+                 store: Store | None = None) -> None:
+        """`store`: this thread's own store, opened and closed on its loop."""
+        self._inbox, self._outbox, self._channels, self._store = inbox, outbox, list(channels), store
         self._thread = threading.Thread(target=self._main, name="processing", daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -58,6 +61,8 @@ class ProcessingThread:
 
     async def _run(self) -> None:
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+        if self._store is not None:
+            await self._store.open()
         for channel in self._channels:
             if isinstance(channel, TelegramChannel):
                 await channel.start()
@@ -72,3 +77,5 @@ class ProcessingThread:
             await asyncio.gather(*tasks, return_exceptions=True)
             for channel in self._channels:
                 await channel.close()
+            if self._store is not None:
+                await self._store.close()
