@@ -56,26 +56,28 @@ class SQLiteConnection:
         if self._executor is not None:
             return await asyncio.get_running_loop().run_in_executor(self._executor, self._retrying, fn, *args)
         deadline = time.monotonic() + self._busy_timeout
-        while True:
-            try:
-                return fn(*args)
-            except sqlite3.OperationalError as exc:
-                if not _locked(exc) or time.monotonic() > deadline:
-                    raise
+        while (done := self._attempt(fn, args, deadline))[0] is False:
             await asyncio.sleep(LOCK_POLL_SECONDS)
+        return done[1]
 
     def _retrying(self, fn: Callable[..., T], *args: Any) -> T:
         """Every call is one whole transaction, so when another process holds the write lock it is
         simply tried again. SQLite's own busy handler backs off to 100 ms sleeps, which made a webhook
         wait that long behind a worker's millisecond transaction; this polls every millisecond."""
         deadline = time.monotonic() + self._busy_timeout
-        while True:
-            try:
-                return fn(*args)
-            except sqlite3.OperationalError as exc:
-                if not _locked(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(LOCK_POLL_SECONDS)
+        while (done := self._attempt(fn, args, deadline))[0] is False:
+            time.sleep(LOCK_POLL_SECONDS)
+        return done[1]
+
+    @staticmethod
+    def _attempt(fn: Callable[..., T], args: tuple[Any, ...], deadline: float) -> tuple[bool, Any]:
+        """(True, the result), or (False, None) while another process holds the write lock."""
+        try:
+            return True, fn(*args)
+        except sqlite3.OperationalError as exc:
+            if not _locked(exc) or time.monotonic() > deadline:
+                raise
+            return False, None
 
     @property
     def db(self) -> sqlite_utils.Database:
