@@ -20,8 +20,9 @@ def sqlite_path(database_url: str) -> Path:
 def open_store(database_url: str, *, worker: bool = False) -> Store:
     """The store for a DATABASE_URL, not yet opened (call `await store.open()`).
 
-    `worker`: for `madoguchi worker`, whose event loop has no request to answer fast — SQLite
-    runs on that loop (see SQLiteConnection), and its commits are not flushed one by one
+    `worker`: for a loop that answers messages (`madoguchi worker`, `serve`'s answering thread)
+    and has no request to answer fast — SQLite runs on that loop (see SQLiteConnection), and its
+    commits are not flushed one by one
     (synchronous=NORMAL; still atomic and crash-safe). The events it answers were flushed when the
     web process accepted them (synchronous=FULL), so a power cut can only undo the worker's last
     few steps, which it then does again: a reply may be sent twice, an event is never lost."""

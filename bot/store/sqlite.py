@@ -15,22 +15,8 @@ from ..messages import ConversationKey
 from . import sqlite_queues as queues
 from . import sqlite_rows as rows
 from .base import (
-    Advisor,
-    AdvisorSession,
-    AuditEntry,
-    Conversation,
-    Decide,
-    DuplicateAdvisor,
-    DuplicateMessage,
-    InboxEvent,
-    LeasedEvent,
-    NewMessage,
-    NotFound,
-    OutboxItem,
-    QueueEntry,
-    StaleConversation,
-    StoredMessage,
-    StoreError,
+    Advisor, AdvisorSession, AuditEntry, Conversation, Decide, DuplicateAdvisor, DuplicateMessage, InboxEvent,
+    LeasedEvent, NewMessage, NotFound, OutboxItem, QueueEntry, StaleConversation, StoredMessage, StoreError,
     Transition,
 )
 from .sqlite_connection import SQLiteConnection

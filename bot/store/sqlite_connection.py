@@ -37,12 +37,12 @@ class SQLiteConnection:
                  busy_timeout: float = 10.0, synchronous: str = "FULL", inline: bool = False) -> None:
         """`inline`: run each transaction on the event loop's own thread instead of the store's.
 
-        For a process whose loop does nothing that must answer fast (`madoguchi worker`): its
-        transactions take well under a millisecond of work, but on a thread of their own each of
-        their statements waited for the interpreter behind the answering work — up to a switch
-        interval each, while holding SQLite's write lock, so the web process's webhooks waited
-        for the lock (worker transactions of 4-13 ms instead of under 1). Waits for another
-        process's lock are still asynchronous."""
+        For a loop that answers messages and has no request to answer fast (`madoguchi worker`,
+        `serve`'s answering thread): its transactions take well under a millisecond of work, but
+        on a thread of their own each of their statements waited for the interpreter behind the
+        answering work — up to a switch interval each, while holding SQLite's write lock, so
+        webhooks waited for the lock (transactions of 4-13 ms instead of under 1). Waits for
+        another process's lock are still asynchronous."""
         self.path = Path(path)
         self._clock = clock
         self._busy_timeout = busy_timeout

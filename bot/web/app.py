@@ -20,10 +20,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
-from ..channels.line import LineChannel
-from ..channels.telegram import TelegramChannel
 from ..core import Core
 from ..desk import HelpDesk
+from ..channels.line import LineChannel
+from ..channels.telegram import TelegramChannel
 from ..inbox import Inbox
 from ..outbox import Outbox
 from ..store.base import Store
@@ -91,8 +91,7 @@ def create_app(core: Core, store: Store, *, line: LineChannel | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await store.open()
-        worker = ProcessingThread(answering, outbox, channels,
-                                  store=processing_store if answering_store is not store else None) if processing else None
+        worker = ProcessingThread(answering, outbox, channels, store=processing_store) if processing else None
         if worker is not None:
             worker.start()
         else:                                  # the channels still parse webhooks here
