@@ -44,6 +44,7 @@ from linebot.v3.webhooks import (
     TextMessageContent,
     VideoMessageContent,
 )
+
 from ..language.hints import platform_hint
 from ..messages import (
     Choice,
