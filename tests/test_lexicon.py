@@ -53,3 +53,12 @@ def test_only_a_negation_right_before_it_and_only_for_guarded_concepts() -> None
     assert GUARDED.concepts("casino violence") == {"abuse"}                  # "no" inside a word
     assert GUARDED.concepts("todavia no me pagan") == {"abuse"}              # the negation is the form itself
     assert GUARDED.concepts("no ssw") == {"ssw"}                              # not guarded
+
+
+def test_a_negation_right_after_a_guarded_form_cancels_it_too() -> None:
+    korean = ConceptLexicon({"폭행": {"abuse"}, "때렸": {"abuse"}}, negations_after=["은 없", "없"],
+                            guarded=frozenset({"abuse"}))
+    assert korean.concepts("회사에서 폭행은 없어요") == set()
+    assert korean.concepts("폭행 없이 일해요") == set()
+    assert korean.concepts("사장님이 때렸어요 없어요 도와주세요") == {"abuse"}      # "어요" comes first
+    assert korean.concepts("폭행 당했어요, 없는 일이 아니에요") == {"abuse"}       # not right after

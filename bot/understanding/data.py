@@ -28,7 +28,8 @@ class LanguageData:
     concepts: dict[str, list[str]] = field(default_factory=dict)
     intents: dict[str, list[str]] = field(default_factory=dict)
     out_of_scope: list[str] = field(default_factory=list)
-    negations: list[str] = field(default_factory=list)   # words that cancel an abuse form right after them
+    negations: list[str] = field(default_factory=list)        # cancel an abuse form right after them
+    negations_after: list[str] = field(default_factory=list)  # cancel an abuse form right before them
 
 
 @dataclass
@@ -39,6 +40,9 @@ class IntentData:
 
     def all_negations(self) -> list[str]:
         return sorted({n for data in self.languages.values() for n in data.negations})
+
+    def all_negations_after(self) -> list[str]:
+        return sorted({n for data in self.languages.values() for n in data.negations_after})
 
     def all_forms(self) -> dict[str, set[str]]:
         """Every surface form (as written) -> the concept ids it stands for."""
@@ -107,10 +111,11 @@ def load_intent_data(intents_dir: Path) -> IntentData:
         for intent, examples in (raw.get("intents") or {}).items():
             data.intents[intent] = [str(e) for e in examples or () if str(e).strip()]
         data.out_of_scope = [str(e) for e in raw.get("out_of_scope") or () if str(e).strip()]
-        negations = raw.get("negations") or []
-        if not isinstance(negations, list):
-            raise ContentError(f"{path}: negations must be a list of words")
-        data.negations = [str(n) for n in negations if str(n).strip()]
+        for key in ("negations", "negations_after"):
+            words = raw.get(key) or []
+            if not isinstance(words, list):
+                raise ContentError(f"{path}: {key} must be a list of words")
+            setattr(data, key, [str(n) for n in words if str(n).strip()])
         languages[lang] = data
     rules = load_safety_rules(intents_dir / "safety_rules.yaml", concepts)
     return IntentData(concepts, languages, rules)

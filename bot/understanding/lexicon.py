@@ -30,12 +30,14 @@ def _bounded(ch: str) -> bool:
 
 class ConceptLexicon:
     def __init__(self, forms: dict[str, set[str]], negations: Iterable[str] = (),
-                 guarded: frozenset[str] = frozenset()) -> None:
+                 guarded: frozenset[str] = frozenset(), negations_after: Iterable[str] = ()) -> None:
         """`forms` maps an already normalised surface form to its concept ids. A `guarded`
         concept does not count where one of the (normalised) `negations` comes right before its
-        form: "no violence", "nobody hits me", "không bị đánh" reassure, they do not report."""
+        form, or one of `negations_after` right after it: "no violence", "nobody hits me",
+        "không bị đánh", "폭행은 없어요" reassure, they do not report."""
         self._forms = {f: frozenset(c) for f, c in forms.items() if f}
         self._negations = tuple(sorted({n for n in negations if n}, key=len, reverse=True))
+        self._negations_after = tuple(sorted({n for n in negations_after if n}, key=len, reverse=True))
         self._guarded = guarded
         # first character -> the lengths of the forms starting with it, longest first: most
         # positions of a message start no form at all and cost one lookup
@@ -77,18 +79,24 @@ class ConceptLexicon:
         found: set[str] = set()
         for span in self.spans(text):
             concepts = span.concepts
-            if concepts & self._guarded and self._negated(text, span.start):
+            if concepts & self._guarded and self._negated(text, span.start, span.end):
                 concepts = concepts - self._guarded
             found |= concepts
         return found
 
-    def _negated(self, text: str, start: int) -> bool:
-        """A negation word ends right before `start` (spaces between, nothing else)."""
+    def _negated(self, text: str, start: int, end: int) -> bool:
+        """A negation ends right before `start` or begins right after `end` (spaces between, nothing else)."""
         before = text[:start].rstrip()
         for negation in self._negations:
             if before.endswith(negation):
                 i = len(before) - len(negation)
                 if i == 0 or not (_bounded(before[i - 1]) and _bounded(negation[0])):
+                    return True
+        after = text[end:].lstrip()
+        for negation in self._negations_after:
+            if after.startswith(negation):
+                i = len(negation)
+                if i == len(after) or not (_bounded(after[i]) and _bounded(negation[-1])):
                     return True
         return False
 

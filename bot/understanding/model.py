@@ -86,6 +86,8 @@ def content_hash(data: IntentData) -> str:
         digest.update(f"{form}\0{','.join(sorted(concepts))}\n".encode())
     for negation in data.all_negations():
         digest.update(f"negation\0{negation}\n".encode())
+    for negation in data.all_negations_after():
+        digest.update(f"negation-after\0{negation}\n".encode())
     return digest.hexdigest()[:20]
 
 
@@ -94,7 +96,8 @@ def build_model(data: IntentData, normalizer: Normalizer, cache_dir: Path | None
     # only abuse forms are guarded: "nobody helps me" next to an emergency form is still a cry for help
     guarded = frozenset(c for c, intent in triggers.items() if intent == "help.abuse")
     negations = [normalizer.for_matching(n) for n in data.all_negations()]
-    lexicon = ConceptLexicon(_normalised_forms(data, normalizer), negations, guarded)
+    after = [normalizer.for_matching(n) for n in data.all_negations_after()]
+    lexicon = ConceptLexicon(_normalised_forms(data, normalizer), negations, guarded, after)
     pairs = labelled_examples(data)
     cache = cache_dir / f"model-{content_hash(data)}.npz" if cache_dir else None
     scorer = _load_cached(cache)
