@@ -62,3 +62,16 @@ def test_a_negation_right_after_a_guarded_form_cancels_it_too() -> None:
     assert korean.concepts("폭행 없이 일해요") == set()
     assert korean.concepts("사장님이 때렸어요 없어요 도와주세요") == {"abuse"}      # "어요" comes first
     assert korean.concepts("폭행 당했어요, 없는 일이 아니에요") == {"abuse"}       # not right after
+
+
+def test_safety_forms_are_found_one_typo_away_in_unknown_words_only() -> None:
+    lex = ConceptLexicon({"kebakaran": {"emergency"}, "jisatsu": {"emergency"}, "hitting": {"abuse"},
+                          "fire": {"emergency"}, "tokutei": {"ssw"}},
+                         typo_tolerant=frozenset({"emergency", "abuse"}), known_words=["sitting"])
+    assert lex.concepts("ada kebakran di asrama") == {"emergency"}          # a letter missing
+    assert lex.concepts("ada kebakarran") == {"emergency"}                   # one added
+    assert lex.concepts("jisastu shitai") == {"emergency"}                   # two swapped
+    assert lex.concepts("i am sitting here") == set()                        # a real word, one letter away
+    assert lex.concepts("insatsu factory") == set()                          # two edits from jisatsu
+    assert lex.concepts("a fier in the dorm") == set()                       # short forms stay exact
+    assert lex.concepts("tokutie") == set()                                  # only safety concepts

@@ -8,8 +8,11 @@ spaces (or put particles) where English would.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
 
 from ..language.scripts import script_of
 
@@ -21,6 +24,19 @@ class Span:
     concepts: frozenset[str]
 
 
+TYPO_MIN_CHARS = 7                     # shorter words have too many real neighbours
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def words_of(text: str) -> list[str]:
+    """The runs of letters in a normalised text (what typo tolerance compares)."""
+    return _WORD.findall(text)
+
+
+def _one_deleted(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
 def _bounded(ch: str) -> bool:
     """Latin letters and digits need word boundaries; other scripts match anywhere."""
     if ch.isascii():
@@ -30,15 +46,30 @@ def _bounded(ch: str) -> bool:
 
 class ConceptLexicon:
     def __init__(self, forms: dict[str, set[str]], negations: Iterable[str] = (),
-                 guarded: frozenset[str] = frozenset(), negations_after: Iterable[str] = ()) -> None:
+                 guarded: frozenset[str] = frozenset(), negations_after: Iterable[str] = (),
+                 typo_tolerant: frozenset[str] = frozenset(), known_words: Iterable[str] = ()) -> None:
         """`forms` maps an already normalised surface form to its concept ids. A `guarded`
         concept does not count where one of the (normalised) `negations` comes right before its
         form, or one of `negations_after` right after it: "no violence", "nobody hits me",
-        "không bị đánh", "폭행은 없어요" reassure, they do not report."""
+        "không bị đánh", "폭행은 없어요" reassure, they do not report.
+
+        `typo_tolerant` concepts are also found one typo away from a long one-word Latin form
+        ("kebakran" for "kebakaran", "ambulence"), in a word that appears in none of the examples
+        (`known_words`): a real word one letter from "hitting" ("sitting") is never read as it."""
         self._forms = {f: frozenset(c) for f, c in forms.items() if f}
         self._negations = tuple(sorted({n for n in negations if n}, key=len, reverse=True))
         self._negations_after = tuple(sorted({n for n in negations_after if n}, key=len, reverse=True))
         self._guarded = guarded
+        self._known = frozenset(w for w in known_words if len(w) >= TYPO_MIN_CHARS - 1)
+        self._typo_concepts_of: dict[str, frozenset[str]] = {}     # long one-word form -> its tolerant concepts
+        near: dict[str, set[str]] = {}                             # the form and each of it missing a letter -> forms
+        for form, concepts in self._forms.items():
+            found = concepts & typo_tolerant
+            if found and len(form) >= TYPO_MIN_CHARS and " " not in form and all(_bounded(ch) for ch in form):
+                self._typo_concepts_of[form] = found
+                for variant in _one_deleted(form) | {form}:
+                    near.setdefault(variant, set()).add(form)
+        self._near = {v: tuple(forms) for v, forms in near.items()}
         # first character -> the lengths of the forms starting with it, longest first: most
         # positions of a message start no form at all and cost one lookup
         starts: dict[str, set[int]] = {}
@@ -82,6 +113,23 @@ class ConceptLexicon:
             if concepts & self._guarded and self._negated(text, span.start, span.end):
                 concepts = concepts - self._guarded
             found |= concepts
+        if self._near:
+            found |= self._typo_concepts(text)
+        return found
+
+    def _typo_concepts(self, text: str) -> set[str]:
+        """Concepts of the long one-word forms that an unknown word of `text` is one edit away from
+        (a letter missing, added or changed, or two swapped). Candidates come from shared deletions,
+        which also pair some words two edits apart ("insatsu", printing, and "jisatsu"): each
+        candidate is checked."""
+        found: set[str] = set()
+        for word in words_of(text):
+            if len(word) < TYPO_MIN_CHARS - 1 or word in self._known or word in self._forms:
+                continue
+            for variant in _one_deleted(word) | {word}:
+                for form in self._near.get(variant, ()):
+                    if OSA.distance(word, form, score_cutoff=1) <= 1:
+                        found |= self._typo_concepts_of[form]
         return found
 
     def _negated(self, text: str, start: int, end: int) -> bool:

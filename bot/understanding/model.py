@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..language.normalize import Normalizer
 from .data import IntentData
-from .lexicon import ConceptLexicon
+from .lexicon import ConceptLexicon, words_of
 from .params import CACHE_KEY
 from .scorer import CompiledScorer
 
@@ -97,7 +97,9 @@ def build_model(data: IntentData, normalizer: Normalizer, cache_dir: Path | None
     guarded = frozenset(c for c, intent in triggers.items() if intent == "help.abuse")
     negations = [normalizer.for_matching(n) for n in data.all_negations()]
     after = [normalizer.for_matching(n) for n in data.all_negations_after()]
-    lexicon = ConceptLexicon(_normalised_forms(data, normalizer), negations, guarded, after)
+    known = {w for _, text in labelled_examples(data) for w in words_of(normalizer.for_matching(text))}
+    lexicon = ConceptLexicon(_normalised_forms(data, normalizer), negations, guarded, after,
+                             typo_tolerant=frozenset(triggers), known_words=known)
     pairs = labelled_examples(data)
     cache = cache_dir / f"model-{content_hash(data)}.npz" if cache_dir else None
     scorer = _load_cached(cache)
