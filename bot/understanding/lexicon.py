@@ -62,7 +62,7 @@ class ConceptLexicon:
         self._guarded = guarded
         self._known = frozenset(w for w in known_words if len(w) >= TYPO_MIN_CHARS - 1)
         self._typo_concepts_of: dict[str, frozenset[str]] = {}     # long one-word form -> its tolerant concepts
-        near: dict[str, set[str]] = {}                             # the form and each of it missing a letter -> forms
+        near: dict[str, set[str]] = {}            # a form, and the form with any one letter left out -> the forms
         for form, concepts in self._forms.items():
             found = concepts & typo_tolerant
             if found and len(form) >= TYPO_MIN_CHARS and " " not in form and all(_bounded(ch) for ch in form):
