@@ -70,6 +70,7 @@ class ConceptLexicon:
                 for variant in _one_deleted(form) | {form}:
                     near.setdefault(variant, set()).add(form)
         self._near = {v: tuple(forms) for v, forms in near.items()}
+        self._typo_max_chars = max(map(len, self._typo_concepts_of), default=0) + 1
         # first character -> the lengths of the forms starting with it, longest first: most
         # positions of a message start no form at all and cost one lookup
         starts: dict[str, set[int]] = {}
@@ -124,8 +125,9 @@ class ConceptLexicon:
         candidate is checked."""
         found: set[str] = set()
         for word in words_of(text):
-            if len(word) < TYPO_MIN_CHARS - 1 or word in self._known or word in self._forms:
-                continue
+            if (not TYPO_MIN_CHARS - 1 <= len(word) <= self._typo_max_chars or word in self._known
+                    or word in self._forms or not all(_bounded(ch) for ch in word)):
+                continue                      # a Thai or Burmese run of a whole sentence is no typo of a form
             for variant in _one_deleted(word) | {word}:
                 for form in self._near.get(variant, ()):
                     if OSA.distance(word, form, score_cutoff=1) <= 1:
