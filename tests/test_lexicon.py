@@ -75,3 +75,12 @@ def test_safety_forms_are_found_one_typo_away_in_unknown_words_only() -> None:
     assert lex.concepts("insatsu factory") == set()                          # two edits from jisatsu
     assert lex.concepts("a fier in the dorm") == set()                       # short forms stay exact
     assert lex.concepts("tokutie") == set()                                  # only safety concepts
+
+
+def test_a_typo_keeps_the_first_letter_and_a_negation_guards_it() -> None:
+    lex = ConceptLexicon({"fainting": {"emergency"}, "maltrato": {"abuse"}}, negations=["ninguem"],
+                         guarded=frozenset({"abuse"}), typo_tolerant=frozenset({"emergency", "abuse"}))
+    assert lex.concepts("someone is faintng") == {"emergency"}
+    assert lex.concepts("i do painting work") == set()                       # another word, not a typo
+    assert lex.concepts("o chefe maltrata a gente") == {"abuse"}
+    assert lex.concepts("ninguem maltrata ninguem") == set()                 # guarded like the form itself

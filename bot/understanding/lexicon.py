@@ -120,18 +120,24 @@ class ConceptLexicon:
 
     def _typo_concepts(self, text: str) -> set[str]:
         """Concepts of the long one-word forms that an unknown word of `text` is one edit away from
-        (a letter missing, added or changed, or two swapped). Candidates come from shared deletions,
-        which also pair some words two edits apart ("insatsu", printing, and "jisatsu"): each
-        candidate is checked."""
+        (a letter missing, added or changed, or two swapped), with the same first letter: people
+        rarely mistype the first letter, and real words one letter from a form mostly differ there
+        ("painting" is no "fainting"). Candidates come from shared deletions, which also pair some
+        words two edits apart ("insatsu", printing, and "jisatsu"): each candidate is checked. A
+        negation next to the word guards it as it guards a form ("ninguém maltrata ninguém")."""
         found: set[str] = set()
-        for word in words_of(text):
+        for match in _WORD.finditer(text):
+            word = match.group()
             if (not TYPO_MIN_CHARS - 1 <= len(word) <= self._typo_max_chars or word in self._known
                     or word in self._forms or not all(_bounded(ch) for ch in word)):
                 continue                      # a Thai or Burmese run of a whole sentence is no typo of a form
             for variant in _one_deleted(word) | {word}:
                 for form in self._near.get(variant, ()):
-                    if OSA.distance(word, form, score_cutoff=1) <= 1:
-                        found |= self._typo_concepts_of[form]
+                    if form[0] == word[0] and OSA.distance(word, form, score_cutoff=1) <= 1:
+                        concepts = self._typo_concepts_of[form]
+                        if concepts & self._guarded and self._negated(text, match.start(), match.end()):
+                            concepts = concepts - self._guarded
+                        found |= concepts
         return found
 
     def _negated(self, text: str, start: int, end: int) -> bool:
