@@ -84,3 +84,10 @@ def test_a_typo_keeps_the_first_letter_and_a_negation_guards_it() -> None:
     assert lex.concepts("i do painting work") == set()                       # another word, not a typo
     assert lex.concepts("o chefe maltrata a gente") == {"abuse"}
     assert lex.concepts("ninguem maltrata ninguem") == set()                 # guarded like the form itself
+
+
+def test_a_word_inside_a_matched_form_is_no_typo() -> None:
+    lex = ConceptLexicon({"socorro": {"emergency"}, "primeiros socorros": {"no_alarm"}},
+                         typo_tolerant=frozenset({"emergency"}))
+    assert lex.concepts("socorros, fogo") == {"emergency"}
+    assert lex.concepts("curso de primeiros socorros") == {"no_alarm"}

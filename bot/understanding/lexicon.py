@@ -109,28 +109,33 @@ class ConceptLexicon:
 
     def concepts(self, text: str) -> set[str]:
         found: set[str] = set()
-        for span in self.spans(text):
+        spans = self.spans(text)
+        for span in spans:
             concepts = span.concepts
             if concepts & self._guarded and self._negated(text, span.start, span.end):
                 concepts = concepts - self._guarded
             found |= concepts
         if self._near:
-            found |= self._typo_concepts(text)
+            found |= self._typo_concepts(text, spans)
         return found
 
-    def _typo_concepts(self, text: str) -> set[str]:
+    def _typo_concepts(self, text: str, spans: list[Span]) -> set[str]:
         """Concepts of the long one-word forms that an unknown word of `text` is one edit away from
         (a letter missing, added or changed, or two swapped), with the same first letter: people
         rarely mistype the first letter, and real words one letter from a form mostly differ there
         ("painting" is no "fainting"). Candidates come from shared deletions, which also pair some
         words two edits apart ("insatsu", printing, and "jisatsu"): each candidate is checked. A
-        negation next to the word guards it as it guards a form ("ninguém maltrata ninguém")."""
+        negation next to the word guards it as it guards a form ("ninguém maltrata ninguém"). A
+        word inside a matched form is no typo: "primeiros socorros" (first aid) is a form of its own."""
         found: set[str] = set()
+        covered = [(span.start, span.end) for span in spans]
         for match in _WORD.finditer(text):
             word = match.group()
             if (not TYPO_MIN_CHARS - 1 <= len(word) <= self._typo_max_chars or word in self._known
                     or word in self._forms or not all(_bounded(ch) for ch in word)):
                 continue                      # a Thai or Burmese run of a whole sentence is no typo of a form
+            if any(start < match.end() and match.start() < end for start, end in covered):
+                continue
             for variant in _one_deleted(word) | {word}:
                 for form in self._near.get(variant, ()):
                     if form[0] == word[0] and OSA.distance(word, form, score_cutoff=1) <= 1:
