@@ -68,6 +68,24 @@ def test_a_single_safety_cue_does_not_route(core: Core, text: str) -> None:
     assert core.matcher.match(text).reason != "safety"
 
 
+@pytest.mark.parametrize("text", [
+    "it's not an emergency, is there a place where i can consult in my own language",
+    "the landlord wants a japanese emergency contact and a guarantor before i rent an apartment",
+    "no es una emergencia, hay algun lugar para consultar en espanol",
+])
+def test_a_phrase_containing_an_alarm_word_raises_no_alarm(core: Core, text: str) -> None:
+    assert core.matcher.match(text).reason != "safety"
+
+
+@pytest.mark.parametrize("text", [
+    "it's not an emergency for me but there is a fire in the dormitory",
+    "emergency contact? my friend is bleeding a lot, call an ambulance",
+])
+def test_a_real_alarm_next_to_such_a_phrase_still_counts(core: Core, text: str) -> None:
+    match = core.matcher.match(text)
+    assert match.intent == "help.emergency" and match.reason == "safety"
+
+
 def test_safety_is_recognised_inside_a_long_message(core: Core) -> None:
     text = ("Hello, I have been in Japan for two years as a technical intern in a food factory. "
             "I want to ask about changing to tokutei ginou next year and about the tests. "
