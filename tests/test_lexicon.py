@@ -91,3 +91,10 @@ def test_a_word_inside_a_matched_form_is_no_typo() -> None:
                          typo_tolerant=frozenset({"emergency"}))
     assert lex.concepts("socorros, fogo") == {"emergency"}
     assert lex.concepts("curso de primeiros socorros") == {"no_alarm"}
+
+
+def test_inside_finds_other_forms_within_a_form_but_no_number_led_one() -> None:
+    lex = ConceptLexicon({"tokutei": {"ssw"}, "tokutei 1go": {"ssw1"}, "1go": {"ssw1"}, "jisshu": {"titp"}})
+    assert lex.inside("tokutei 1go") == {"ssw"}                     # itself excepted
+    assert lex.inside("jisshu 1go") == {"titp"}                      # "1go" is the intern grade here
+    assert lex.inside("jisshusei") == set()                          # whole words only

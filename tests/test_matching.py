@@ -96,6 +96,15 @@ def test_safety_is_recognised_inside_a_long_message(core: Core) -> None:
     assert match.reason == "safety"
 
 
+@pytest.mark.parametrize("text, areas", [
+    ("我是特定技能一號，可以換公司嗎", {"ssw", "ssw1"}),
+    ("tôi đang là kỹ năng đặc định 1, muốn đổi công ty", {"ssw", "ssw1"}),
+    ("after ssw (ii) can i bring my wife", {"ssw", "ssw2"}),
+])
+def test_a_form_that_contains_a_status_names_that_status_too(core: Core, text: str, areas: set[str]) -> None:
+    assert areas <= core.matcher.model.analyse(text).concepts
+
+
 def test_japanese_terms_count_as_concepts_in_every_language(core: Core) -> None:
     model = core.matcher.model
     for text in ("特定技能", "tokutei ginou", "SSW", "ｔｏｋｕｔｅｉ ｇｉｎｏｕ"):

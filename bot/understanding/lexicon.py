@@ -107,6 +107,24 @@ class ConceptLexicon:
                 i += 1
         return found
 
+    def inside(self, form: str) -> set[str]:
+        """The concepts of every form found inside `form` (overlaps allowed), `form` itself excepted.
+        A number starts no inner form: the "1号" of "技能実習1号" belongs to the intern grade."""
+        found: set[str] = set()
+        bounded = [_bounded(ch) for ch in form]
+        n = len(form)
+        for i in range(n):
+            if (i > 0 and bounded[i] and bounded[i - 1]) or form[i].isdigit():
+                continue
+            for length in self._starts.get(form[i], ()):
+                end = i + length
+                if end > n or (i == 0 and end == n):
+                    continue
+                concepts = self._forms.get(form[i:end])
+                if concepts is not None and not (bounded[end - 1] and end < n and bounded[end]):
+                    found |= concepts
+        return found
+
     def concepts(self, text: str) -> set[str]:
         found: set[str] = set()
         spans = self.spans(text)

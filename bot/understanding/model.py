@@ -148,4 +148,15 @@ def _normalised_forms(data: IntentData, normalizer: Normalizer) -> dict[str, set
         folded = normalizer.for_matching(form)
         if folded:
             forms.setdefault(folded, set()).update(concepts)
+    return _with_areas_inside(forms, data)
+
+
+def _with_areas_inside(forms: dict[str, set[str]], data: IntentData) -> dict[str, set[str]]:
+    """A form that contains a status (area) form also names that status: "特定技能一號" is SSW as
+    well as SSW (i), "實習結束" is about the intern programme. Forms are matched longest first,
+    so without this the longer form would hide the status the classifier relies on most."""
+    areas = {c.id for c in data.concepts.values() if c.kind == "area"}
+    area_lexicon = ConceptLexicon({f: cs & areas for f, cs in forms.items() if cs & areas})
+    for form, concepts in forms.items():
+        concepts.update(area_lexicon.inside(form))
     return forms

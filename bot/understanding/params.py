@@ -6,6 +6,6 @@ Chosen on held-out examples of intents/ (benchmarks/crossval.py), never on the p
 BLOCK_WEIGHTS = (1.0, 0.5, 1.0)     # characters, words, concepts
 SVM_C = 2.0                         # held-out accuracy 92.1% vs 91.6% at C=1 (folds 0 and 2)
 CALIBRATION_FOLDS = 3
-FEATURES_VERSION = 2                # bump when features (features.py, Analysis.blocks) or the scorer change
+FEATURES_VERSION = 3                # bump when features (features.py, Analysis.blocks) or the scorer change
 
 CACHE_KEY = f"v{FEATURES_VERSION}-C{SVM_C}-w{BLOCK_WEIGHTS}-f{CALIBRATION_FOLDS}"
