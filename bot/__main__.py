@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--min-language-accuracy", type=float, default=0.0)
     ev.add_argument("--max-out-of-scope", type=float, default=1.0)
     ev.add_argument("--min-safety", type=float, default=0.0)
+    ev.add_argument("--min-style-accuracy", type=float, default=0.0, help="the worst style's accuracy")
+    ev.add_argument("--min-reply-language", type=float, default=0.0, help="replies in the message's language")
     ev.set_defaults(log_level="WARNING", func=cmd_eval)
 
     serve = sub.add_parser("serve", help="run the web server on $PORT (default 8000)")

@@ -133,6 +133,8 @@ class Gate:
     min_language_accuracy: float = 0.0      # the worst language's intent accuracy
     max_out_of_scope_answered: float = 1.0
     min_safety_recall: float = 0.0
+    min_style_accuracy: float = 0.0         # the worst style's (long, no-diacritics, zawgyi …)
+    min_reply_language: float = 0.0         # replies in the language the message was written in
 
     def failures(self, scores: Scores) -> list[str]:
         failed = []
@@ -141,6 +143,11 @@ class Gate:
         for lang, tally in sorted(scores.by_lang.items()):
             if tally.rate < self.min_language_accuracy:
                 failed.append(f"{lang} accuracy {tally.rate:.1%} < {self.min_language_accuracy:.0%}")
+        for style, tally in sorted(scores.by_style.items()):
+            if tally.rate < self.min_style_accuracy:
+                failed.append(f"{style} style accuracy {tally.rate:.1%} < {self.min_style_accuracy:.0%}")
+        if scores.language.rate < self.min_reply_language:
+            failed.append(f"reply language {scores.language.rate:.1%} < {self.min_reply_language:.0%}")
         if scores.out_of_scope_answered.rate > self.max_out_of_scope_answered:
             failed.append(f"out-of-scope answered {scores.out_of_scope_answered.rate:.1%} > {self.max_out_of_scope_answered:.0%}")
         if scores.safety.total and scores.safety.rate < self.min_safety_recall:

@@ -131,3 +131,16 @@ def test_malformed_configuration_is_named() -> None:
     result = run("ask", "hi", env={"PORT": "eighty"})
     assert result.returncode == 2
     assert "PORT" in result.stderr
+
+
+def test_the_gate_names_the_weakest_style_and_the_reply_language() -> None:
+    from bot.evaluation import Gate, Scores
+
+    scores = Scores()
+    for ok in (True, True, True, False):
+        scores.intent.add(ok)
+        scores.by_style["long" if not ok else "plain"].add(ok)
+        scores.language.add(ok)
+    failures = Gate(min_style_accuracy=0.9, min_reply_language=0.9).failures(scores)
+    assert failures == ["long style accuracy 0.0% < 90%", "reply language 75.0% < 90%"]
+    assert Gate(min_style_accuracy=0.0, min_reply_language=0.75).failures(scores) == []
