@@ -54,3 +54,8 @@ def test_simplified_evidence_counts_script_specific_characters(normalizer: Norma
     assert normalizer.simplified_evidence("我想换工作") == (1, 0)
     assert normalizer.simplified_evidence("我想換工作") == (0, 1)
     assert normalizer.simplified_evidence("你好") == (0, 0)
+
+
+def test_burmese_vowel_signs_typed_in_either_order_fold_alike() -> None:
+    assert fold("တုိခုတေး") == fold("တိုခုတေး")            # u before i, as some keyboards store it
+    assert fold("ကုံ") == fold("ကံု")

@@ -71,6 +71,12 @@ def _has_han(text: str) -> bool:
     return not text.isascii() and any(script_of(c) == "han" for c in text)
 
 
+# Burmese vowel signs that keyboards let people type in either order and that look the same on
+# screen ("တုိ" and "တို"); Unicode normalisation does not reorder them, so they are put in the
+# stored order here
+_MYANMAR_ORDER = (("\u102f\u102d", "\u102d\u102f"), ("\u1030\u102d", "\u102d\u1030"), ("\u1036\u102f", "\u102f\u1036"))
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """NFKC, case folding, Latin accents removed, repeated letters and spaces squeezed.
@@ -90,5 +96,7 @@ def fold(text: str) -> str:
             base_is_latin = script_of(ch) == "latin"
         out.append(ch)
     text = unicodedata.normalize("NFC", "".join(out))
+    for typed, stored in _MYANMAR_ORDER:
+        text = text.replace(typed, stored)
     text = _REPEATS.sub(r"\1\1\1", text)
     return _SPACES.sub(" ", text).strip()
