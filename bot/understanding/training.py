@@ -14,14 +14,16 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from .params import BLOCK_WEIGHTS, CALIBRATION_FOLDS, SVM_C
+from .features import char_ngrams
+from .params import BLOCK_WEIGHTS, CALIBRATION_FOLDS, CHAR_MIN_DF, SVM_C
 from .scorer import ANALYZERS, Block, CompiledScorer
 
 
 
 class Trainer:
     def __init__(self) -> None:
-        self.vectorizers = [TfidfVectorizer(analyzer=a, sublinear_tf=True, dtype=np.float32) for a in ANALYZERS]
+        self.vectorizers = [TfidfVectorizer(analyzer=a, sublinear_tf=True, dtype=np.float32,
+                                            min_df=CHAR_MIN_DF if a is char_ngrams else 1) for a in ANALYZERS]
         self.classifier: CalibratedClassifierCV | None = None
 
     def matrix(self, docs: Sequence[Sequence[str]], fit: bool = False) -> csr_matrix:
