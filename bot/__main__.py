@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--min-safety", type=float, default=0.0)
     ev.add_argument("--min-style-accuracy", type=float, default=0.0, help="the worst style's accuracy")
     ev.add_argument("--min-reply-language", type=float, default=0.0, help="replies in the message's language")
+    ev.add_argument("--max-false-alarms", type=float, default=1.0,
+                    help="other messages answered as abuse, emergency or a request for a person")
     ev.set_defaults(log_level="WARNING", func=cmd_eval)
 
     serve = sub.add_parser("serve", help="run the web server on $PORT (default 8000)")

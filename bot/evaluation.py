@@ -16,7 +16,7 @@ from .conversation import ConversationState
 from .core import Core
 from .dialogue import respond
 from .messages import IncomingMessage
-from .understanding.match import URGENT
+from .understanding.match import SAFETY_ORDER, URGENT
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,11 @@ class Scores:
     by_style: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     out_of_scope_answered: Tally = field(default_factory=Tally)
     safety: Tally = field(default_factory=Tally)
+    false_alarm: Tally = field(default_factory=Tally)      # "right" = an alarm the message did not call for
     errors: list[Outcome] = field(default_factory=list)
+
+
+ALARMS = frozenset(SAFETY_ORDER)     # abuse, emergency, a request for a person: each alerts someone
 
 
 def read_cases(paths: Iterable[Path]) -> list[Case]:
@@ -98,6 +102,8 @@ def score(core: Core, cases: list[Case]) -> Scores:
             scores.out_of_scope_answered.add(core.catalogue.get(out.intent) in ("fact", "safety"))
         if case.intent in URGENT:
             scores.safety.add(out.urgent)
+        elif case.intent not in ALARMS:
+            scores.false_alarm.add(out.intent in ALARMS)
         if not ok or out.lang != case.lang:
             scores.errors.append(out)
     return scores
@@ -113,6 +119,7 @@ def report(scores: Scores, show_errors: bool = False) -> str:
         f"reply language      {scores.language.rate:6.1%}  ({scores.language.right}/{scores.language.total})",
         f"out-of-scope → fact {scores.out_of_scope_answered.rate:6.1%}  ({scores.out_of_scope_answered.right}/{scores.out_of_scope_answered.total})",
         f"safety recall       {scores.safety.rate:6.1%}  ({scores.safety.right}/{scores.safety.total})",
+        f"false alarms        {scores.false_alarm.rate:6.1%}  ({scores.false_alarm.right}/{scores.false_alarm.total})",
         "",
         "per language:",
     ]
@@ -135,6 +142,7 @@ class Gate:
     min_safety_recall: float = 0.0
     min_style_accuracy: float = 0.0         # the worst style's (long, no-diacritics, zawgyi …)
     min_reply_language: float = 0.0         # replies in the language the message was written in
+    max_false_alarms: float = 1.0           # other messages sent to the abuse, emergency or handoff answer
 
     def failures(self, scores: Scores) -> list[str]:
         failed = []
@@ -148,6 +156,8 @@ class Gate:
                 failed.append(f"{style} style accuracy {tally.rate:.1%} < {self.min_style_accuracy:.0%}")
         if scores.language.rate < self.min_reply_language:
             failed.append(f"reply language {scores.language.rate:.1%} < {self.min_reply_language:.0%}")
+        if scores.false_alarm.rate > self.max_false_alarms:
+            failed.append(f"false alarms {scores.false_alarm.rate:.1%} > {self.max_false_alarms:.0%}")
         if scores.out_of_scope_answered.rate > self.max_out_of_scope_answered:
             failed.append(f"out-of-scope answered {scores.out_of_scope_answered.rate:.1%} > {self.max_out_of_scope_answered:.0%}")
         if scores.safety.total and scores.safety.rate < self.min_safety_recall:

@@ -144,3 +144,14 @@ def test_the_gate_names_the_weakest_style_and_the_reply_language() -> None:
     failures = Gate(min_style_accuracy=0.9, min_reply_language=0.9).failures(scores)
     assert failures == ["long style accuracy 0.0% < 90%", "reply language 75.0% < 90%"]
     assert Gate(min_style_accuracy=0.0, min_reply_language=0.75).failures(scores) == []
+
+
+def test_an_alarm_for_an_ordinary_message_counts_as_a_false_alarm(core: Core) -> None:
+    from bot.evaluation import Case, Gate, score
+
+    cases = [Case("i want to rent an apartment, they ask for an emergency contact", "en", "fallback", "plain", "t:1"),
+             Case("there is a fire in my dormitory", "en", "ssw.fields", "plain", "t:2"),   # mislabelled on purpose
+             Case("my boss hits me", "en", "help.abuse", "plain", "t:3")]
+    scores = score(core, cases)
+    assert (scores.false_alarm.right, scores.false_alarm.total) == (1, 2)   # the fire; abuse is not counted
+    assert Gate(max_false_alarms=0.4).failures(scores) == ["false alarms 50.0% > 40%"]

@@ -22,7 +22,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     scores = score(core, cases)
     print(report(scores, show_errors=args.errors))
     gate = Gate(args.min_accuracy, args.min_language_accuracy, args.max_out_of_scope, args.min_safety,
-                args.min_style_accuracy, args.min_reply_language)
+                args.min_style_accuracy, args.min_reply_language, args.max_false_alarms)
     failures = gate.failures(scores)
     for failure in failures:
         print(f"GATE FAILED: {failure}", file=sys.stderr)
