@@ -72,6 +72,9 @@ def test_a_single_safety_cue_does_not_route(core: Core, text: str) -> None:
     "it's not an emergency, is there a place where i can consult in my own language",
     "the landlord wants a japanese emergency contact and a guarantor before i rent an apartment",
     "no es una emergencia, hay algun lugar para consultar en espanol",
+    "o chefe eh desorganizado, so e cansativo mesmo, posso trocar de empresa como estagiario?",  # "só é"
+    "cho anh xin so e de lien lac nhe",                                     # "số em", my number
+    "my gay co-worker says i can change company, is it true for tokutei?",
 ])
 def test_a_phrase_containing_an_alarm_word_raises_no_alarm(core: Core, text: str) -> None:
     assert core.matcher.match(text).reason != "safety"
@@ -151,3 +154,20 @@ def test_focus_weight_blends_whole_message_and_asking_sentence(core: Core) -> No
     assert 0 < w < 1
     assert blended.confidence == pytest.approx((1 - w) * dict(whole.ranked).get("ikusei.start_date", 0.0)
                                                + w * question["ikusei.start_date"], abs=1e-6)
+
+
+def test_no_alarm_form_occurs_in_an_ordinary_example_of_any_language(core: Core, settings) -> None:
+    """Latin forms count in every language: Vietnamese "sờ em" folds to Portuguese "só em" (only in)."""
+    from bot.understanding.data import load_intent_data
+
+    data = load_intent_data(settings.intents_dir)
+    model = core.matcher.model
+    quiet = {"help.abuse", "help.emergency", "handoff.request"}
+    found = []
+    for lang, lang_data in data.languages.items():
+        examples = [e for i, es in lang_data.intents.items() if i not in quiet for e in es] + lang_data.out_of_scope
+        for example in examples:
+            folded = model.normalizer.for_matching(example)
+            found += [(lang, folded[s.start:s.end], example) for s in model.lexicon.spans(folded)
+                      if s.concepts & {"abuse", "emergency", "human"}]
+    assert found == []
