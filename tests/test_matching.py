@@ -171,3 +171,12 @@ def test_no_alarm_form_occurs_in_an_ordinary_example_of_any_language(core: Core,
             found += [(lang, folded[s.start:s.end], example) for s in model.lexicon.spans(folded)
                       if s.concepts & {"abuse", "emergency", "human"}]
     assert found == []
+
+
+@pytest.mark.parametrize("text", [
+    "i am tokutei ginou in a factory in aichi, my company gave me papers for the year-end adjustment, "
+    "what do i write for my parents in the philippines?",
+    "soy jisshusei en gifu y quiero sacar la licencia de conducir japonesa, cuanto cuesta la escuela de manejo?",
+])
+def test_a_daily_life_question_from_a_worker_is_out_of_scope(core: Core, text: str) -> None:
+    assert core.matcher.match(text).intent == "fallback"
