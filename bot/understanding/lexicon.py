@@ -109,7 +109,10 @@ class ConceptLexicon:
 
     def inside(self, form: str) -> set[str]:
         """The concepts of every form found inside `form` (overlaps allowed), `form` itself excepted.
-        A number starts no inner form: the "1号" of "技能実習1号" belongs to the intern grade."""
+        A number starts no inner form: the "1号" of "技能実習1号" belongs to the intern grade.
+
+        The scan of `spans`, keeping every match; written out twice on purpose: a shared generator
+        made `spans`, which runs on every message, about 10 % slower (measured)."""
         found: set[str] = set()
         bounded = [_bounded(ch) for ch in form]
         n = len(form)
@@ -129,10 +132,7 @@ class ConceptLexicon:
         found: set[str] = set()
         spans = self.spans(text)
         for span in spans:
-            concepts = span.concepts
-            if concepts & self._guarded and self._negated(text, span.start, span.end):
-                concepts = concepts - self._guarded
-            found |= concepts
+            found |= self._unless_negated(span.concepts, text, span.start, span.end)
         if self._near:
             found |= self._typo_concepts(text, spans)
         return found
@@ -157,11 +157,14 @@ class ConceptLexicon:
             for variant in _one_deleted(word) | {word}:
                 for form in self._near.get(variant, ()):
                     if form[0] == word[0] and OSA.distance(word, form, score_cutoff=1) <= 1:
-                        concepts = self._typo_concepts_of[form]
-                        if concepts & self._guarded and self._negated(text, match.start(), match.end()):
-                            concepts = concepts - self._guarded
-                        found |= concepts
+                        found |= self._unless_negated(self._typo_concepts_of[form], text, match.start(), match.end())
         return found
+
+    def _unless_negated(self, concepts: frozenset[str], text: str, start: int, end: int) -> frozenset[str]:
+        """`concepts` found at text[start:end], without the guarded ones if a negation is next to it."""
+        if concepts & self._guarded and self._negated(text, start, end):
+            return concepts - self._guarded
+        return concepts
 
     def _negated(self, text: str, start: int, end: int) -> bool:
         """A negation ends right before `start` or begins right after `end` (spaces between, nothing else)."""
